@@ -1,0 +1,308 @@
+"""20 clerks pressing "call next" at once, through the service layer (no HTTP).
+
+One office with --clerks counters that serve every service, --tickets tickets issued
+beforehand (spread over four queues). Each clerk is a thread that opens its own Session,
+starts a write transaction (``kiosk.database.begin_write``: BEGIN IMMEDIATE on SQLite), calls
+``kiosk.services.queue.call_next`` and commits, as tests/services/test_queue.py does. A call's
+latency runs from the Session's opening to the end of its commit.
+
+Two patterns, both run by default:
+
+  loop   every clerk calls again as soon as its call is committed, until the queue is empty
+         (saturation: gives the throughput; each call then waits for the other 19).
+  burst  --rounds times, all clerks press at the same instant (a barrier), once each, then
+         rest --pause seconds: "20 clerks at once" as a lobby would see it.
+
+Afterwards every ticket that was called must have exactly one "called" event.
+
+    python bench/call_next.py --db both
+    python bench/call_next.py --db sqlite --writer-lock      # experiment, see README
+    python bench/call_next.py --db postgres --waiting-index  # experiment, see README
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import _common as c
+
+QUEUES = (("BENCH-A", "A"), ("BENCH-E", "E"), ("BENCH-K", "K"), ("BENCH-M", "M"))
+TIME_LIMIT = 300.0  # seconds for one pattern on one database
+LOCK_TIMEOUT = 30.0
+MAX_FAILURES = 200  # failed calls ("database is locked") one clerk may have before giving up
+# Experiment: an index in the order call_next picks (priority DESC first), waiting rows only.
+WAITING_INDEX = ("CREATE INDEX ix_bench_ticket_pick"
+                 " ON ticket (office_id, priority DESC, issued_at, id) WHERE status = 'waiting'")
+
+
+def migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    from kiosk import create_app
+    from kiosk.extensions import db
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "DEMO_DATA": False})
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def seed(engine, clerks: int, tickets: int, slug: str) -> list[int]:
+    """An office, its counters (serving everything) and its waiting tickets; counter ids."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from kiosk.database import begin_write
+    from kiosk.models import Organisation
+    from kiosk.services import queue as rules
+    from tests.factories import Factory
+
+    with Session(engine, expire_on_commit=False) as session:
+        begin_write(session)
+        factory = Factory(session)
+        factory._org = session.scalar(select(Organisation))  # one organisation for every run
+        office = factory.office(slug, counters=clerks, services=QUEUES)
+        service_ids = [factory.service(office, code).id for code, _ in QUEUES]
+        for i in range(tickets):
+            rules.issue_ticket(session, office, service_ids[i % len(service_ids)])
+        if hasattr(rules, "open_counter"):  # counters that are closed open on the first call
+            for counter in office.counters:
+                rules.open_counter(session, counter, clerk=None)
+        session.commit()
+        return [counter.id for counter in office.counters]
+
+
+class FairLock:
+    """A first-come, first-served lock: the releasing thread hands it to the longest waiter.
+
+    ``threading.Lock`` is not fair: a clerk that just committed takes it again at once, and
+    the others starve (as they do on SQLite's own busy handler, which sleeps and retries).
+    """
+
+    def __init__(self):
+        self._mutex = threading.Lock()
+        self._waiters: collections.deque[threading.Event] = collections.deque()
+        self._held = False
+
+    def __enter__(self):
+        with self._mutex:
+            if not self._held and not self._waiters:
+                self._held = True
+                return self
+            turn = threading.Event()
+            self._waiters.append(turn)
+        if not turn.wait(LOCK_TIMEOUT):
+            raise TimeoutError("waited too long for the writer lock")
+        return self
+
+    def __exit__(self, *exc):
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().set()  # still held: ownership passes on
+            else:
+                self._held = False
+
+
+class Clerks:
+    """The clerks' threads and what they saw: latencies, ticket ids, failed calls."""
+
+    def __init__(self, engine, counter_ids: list[int], writer_lock: bool):
+        self.engine = engine
+        self.counter_ids = counter_ids
+        self.lock = FairLock() if writer_lock else None
+        self.latencies: dict[int, list[float]] = {cid: [] for cid in counter_ids}
+        self.called: dict[int, list[int]] = {cid: [] for cid in counter_ids}
+        self.failed: list[tuple[float, str]] = []
+        self.empty: set[int] = set()
+
+    def call(self, counter_id: int) -> bool:
+        """One call; False when the queue was empty."""
+        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.orm import Session
+
+        from kiosk.database import begin_write
+        from kiosk.models import Counter
+        from kiosk.services import queue as rules
+        from kiosk.services.errors import QueueEmpty
+
+        t0 = time.perf_counter()
+        guard = self.lock if self.lock is not None else contextlib.nullcontext()
+        try:
+            with guard, Session(self.engine, expire_on_commit=False) as session:
+                begin_write(session)
+                ticket = rules.call_next(session, session.get(Counter, counter_id))
+                session.commit()
+        except QueueEmpty:
+            self.empty.add(counter_id)
+            return False
+        except OperationalError as exc:  # "database is locked": the clerk would see an error
+            self.failed.append((time.perf_counter() - t0, str(exc.orig)))
+            if len(self.failed) > MAX_FAILURES * len(self.counter_ids):
+                raise
+            return True
+        self.latencies[counter_id].append(time.perf_counter() - t0)
+        self.called[counter_id].append(ticket.id)
+        return True
+
+    def loop(self, tickets: int) -> float:
+        """Every clerk calls until the queue is empty; returns the wall time."""
+        start_line = threading.Barrier(len(self.counter_ids))
+        deadline = time.monotonic() + TIME_LIMIT
+
+        def clerk(counter_id: int) -> None:
+            start_line.wait(30)
+            for _ in range(tickets + MAX_FAILURES):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the clerks did not empty the queue in time")
+                if not self.call(counter_id):
+                    return
+
+        return self._run(clerk)
+
+    def burst(self, rounds: int, pause: float) -> float:
+        """All clerks press at once, ``rounds`` times, resting ``pause`` s between rounds."""
+        start_line = threading.Barrier(len(self.counter_ids))
+        deadline = time.monotonic() + TIME_LIMIT
+
+        def clerk(counter_id: int) -> None:
+            for _ in range(rounds):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the bursts took too long")
+                start_line.wait(60)
+                self.call(counter_id)
+                start_line.wait(60)
+                if counter_id == self.counter_ids[0]:
+                    time.sleep(pause)
+
+        return self._run(clerk)
+
+    def _run(self, clerk) -> float:
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(len(self.counter_ids)) as pool:
+            futures = [pool.submit(clerk, cid) for cid in self.counter_ids]
+            for future in futures:
+                future.result()  # re-raises a clerk's exception
+        return time.perf_counter() - t0
+
+
+def verify(engine, office: str) -> tuple[int, int, int]:
+    """(tickets with a "called" event, tickets called more than once, still waiting)."""
+    import sqlalchemy as sa
+
+    with engine.connect() as conn:
+        counts = conn.execute(sa.text(
+            "SELECT ticket_id, count(*) FROM ticket_event JOIN office ON office.id = office_id"
+            " WHERE kind = 'called' AND office.slug = :slug GROUP BY ticket_id"
+        ), {"slug": office}).all()
+        waiting = conn.execute(sa.text(
+            "SELECT count(*) FROM ticket JOIN office ON office.id = office_id"
+            " WHERE status = 'waiting' AND office.slug = :slug"), {"slug": office}).scalar_one()
+    return len(counts), sum(1 for _, n in counts if n != 1), waiting
+
+
+def report(kind: str, pattern: str, args, clerks: Clerks, wall: float, cpu: str,
+           check: tuple[int, int, int], expected_calls: int) -> bool:
+    latencies = [t for lat in clerks.latencies.values() for t in lat]
+    called = [tid for ids in clerks.called.values() for tid in ids]
+    with_event, twice, waiting = check
+    notes = (" + fair in-process writer lock" if args.writer_lock else "") + (
+        " + pick index" if args.waiting_index else "")
+    what = (f"loop until {args.tickets} tickets are called" if pattern == "loop"
+            else f"{args.rounds} bursts, {args.pause:g} s apart")
+    print(f"\n[{kind}{notes}] {pattern}: {len(clerks.counter_ids)} clerks, {what}")
+    per_clerk = [len(ids) for ids in clerks.called.values()]
+    print(f"  calls: {len(called)} in {wall:.2f} s = {len(called) / wall:.0f} calls/s; "
+          f"calls per clerk {min(per_clerk)}..{max(per_clerk)}")
+    print(f"  latency per call: {c.summary_ms(latencies)}")
+    print(f"  CPU: {cpu}")
+    if clerks.failed:
+        reasons = sorted({reason for _, reason in clerks.failed})
+        print(f"  FAILED calls: {len(clerks.failed)} ({'; '.join(reasons)}), each after "
+              f"{c.summary_ms([t for t, _ in clerks.failed])}")
+    ok = (not clerks.failed and len(called) == expected_calls == with_event
+          and len(set(called)) == len(called) and twice == 0)
+    if pattern == "loop":
+        ok = ok and waiting == 0
+    print(f"  called twice: {len(called) - len(set(called))} (by the clerks' results), "
+          f"{twice} (by the events); tickets with a call event: {with_event}; still waiting: "
+          f"{waiting} -> {'correct' if ok else 'WRONG'}")
+    target = 25 if kind == "sqlite" else 15
+    p99 = c.pct([t * 1000 for t in latencies], 99)
+    print(f"  target p99 < {target} ms: {'met' if p99 < target else 'MISSED'} ({p99:.1f} ms)")
+    return ok
+
+
+def bench(kind: str, args) -> bool:
+    import sqlalchemy as sa
+
+    from kiosk.database import configure_engine
+
+    ok = True
+    database = c.fresh_postgres() if kind == "postgres" else c.fresh_sqlite()
+    with database as url:
+        migrate(url)
+        engine = sa.create_engine(url, pool_size=args.clerks + 2, max_overflow=0)
+        configure_engine(engine)
+        if args.waiting_index:
+            with engine.begin() as conn:
+                conn.exec_driver_sql(WAITING_INDEX)
+        try:
+            for pattern in args.patterns:
+                slug = f"bench-{pattern}"
+                tickets = args.tickets if pattern == "loop" else args.clerks * args.rounds + 10
+                counter_ids = seed(engine, args.clerks, tickets, slug)
+                c.print_background_load()
+                clerks = Clerks(engine, counter_ids, args.writer_lock)
+                cpu0, other = time.process_time(), c.OtherWork().start()
+                if pattern == "loop":
+                    wall = clerks.loop(tickets)
+                    expected = tickets
+                else:
+                    wall = clerks.burst(args.rounds, args.pause)
+                    expected = args.clerks * args.rounds
+                cpu = (f"bench process {(time.process_time() - cpu0) / wall * 100:.0f}% of one "
+                       f"core; {other.describe()}")
+                ok &= report(kind, pattern, args, clerks, wall, cpu, verify(engine, slug),
+                             expected)
+        finally:
+            engine.dispose()
+    return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--pattern", choices=["loop", "burst", "both"], default="both")
+    parser.add_argument("--clerks", type=int, default=20)
+    parser.add_argument("--tickets", type=int, default=2000, help="tickets for the loop")
+    parser.add_argument("--rounds", type=int, default=50, help="bursts")
+    parser.add_argument("--pause", type=float, default=0.2, help="seconds between bursts")
+    parser.add_argument("--writer-lock", action="store_true",
+                        help="experiment: serialise write transactions on a fair in-process lock")
+    parser.add_argument("--waiting-index", action="store_true",
+                        help="experiment: add a partial index in call_next's pick order")
+    args = parser.parse_args()
+    if not 1 <= args.clerks <= 100 or not 1 <= args.tickets <= 3996:
+        parser.error("--clerks must be 1..100 and --tickets 1..3996 (4 queues of 999)")
+    if not 1 <= args.rounds <= 500 or not 0 <= args.pause <= 10:
+        parser.error("--rounds must be 1..500 and --pause 0..10")
+    if args.clerks * args.rounds + 10 > 3996:
+        parser.error("--clerks x --rounds must stay under 3986 (4 queues of 999)")
+    args.patterns = ["loop", "burst"] if args.pattern == "both" else [args.pattern]
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    ok = all([bench(kind, args) for kind in kinds])
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

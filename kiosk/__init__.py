@@ -1,0 +1,83 @@
+"""kiosk: a kiosk and queue system for public service counters."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+# realtime registers its Socket.IO handlers on import: it must be imported before
+# socketio.init_app, which hands the registered handlers to each new app's server.
+from . import cli, errors, i18n, realtime
+from .database import begin_write, configure_engine
+from .extensions import babel, csrf, db, htmx_ext, login, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration in layers, extensions, blueprints."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_relative_config=True,
+    )
+    app.config.from_object("config.Config")
+    app.config.from_prefixed_env("KIOSK")
+    app.config.update(overrides or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _derive_settings(app)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx_ext.init_app(app)
+    login.init_app(app)
+    i18n.init_app(app, babel)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # Clients connect over WebSocket only: several processes then need no sticky sessions.
+        transports=["websocket"],
+        cors_allowed_origins=[],
+    )
+
+    @app.before_request
+    def _write_transaction():
+        # One transaction per unsafe request, taken as a write transaction from its first
+        # statement (BEGIN IMMEDIATE on SQLite); GETs read without taking the write lock.
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_write(db.session)
+
+    from .views import admin, api, auth, clerk, display
+    from .views import kiosk as kiosk_views
+
+    app.register_blueprint(kiosk_views.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(clerk.bp, url_prefix="/clerk")
+    app.register_blueprint(display.bp, url_prefix="/display")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
+    app.register_blueprint(api.bp, url_prefix="/api/v1")
+    csrf.exempt(api.bp)
+    errors.init_app(app)
+    realtime.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _derive_settings(app: Flask) -> None:
+    """Fill in what the defaults leave open: the database URL and a kept secret key."""
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'kiosk.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app.config.get("SECRET_KEY"):
+        key_file = Path(app.instance_path) / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()

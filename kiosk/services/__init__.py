@@ -1,0 +1,1 @@
+"""The rules of the system, free of Flask: functions that take a session and flush."""

@@ -1,0 +1,567 @@
+"""The queue rules: issue, call (next or a given ticket), recall, no-show and its grace, park
+and resume, transfer, finish with an outcome, counter breaks, and the daily close.
+
+Framework-free: every function takes the SQLAlchemy session and flushes; the caller commits
+once. On SQLite the caller starts a write transaction first (``kiosk.database.begin_write``).
+Every change of a ticket appends a ``TicketEvent``; ``replay`` rebuilds the state from them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..models import (
+    OPEN_STATUSES,
+    Counter,
+    CounterEvent,
+    CounterStatus,
+    Office,
+    OfficeService,
+    Queue,
+    Service,
+    Ticket,
+    TicketEvent,
+    TicketNumber,
+    TicketStatus,
+    User,
+    utcnow,
+)
+from .catalogue import is_offered
+from .clock import business_date, local_now
+from .errors import (
+    N_,
+    InvalidInput,
+    InvalidTransition,
+    IssuingStopped,
+    NotFound,
+    QueueEmpty,
+    QueueFull,
+    ServiceNotOffered,
+    ServiceUnavailable,
+    WrongCounter,
+)
+from .estimates import estimate_wait
+from .hours import issuing_state
+from .routing import call_order, callable_filter, priority_turn, served_preferences
+
+# A lost race on PostgreSQL (another clerk took the row between our pick and our update)
+# is retried this many times before the queue is reported empty.
+CALL_RETRIES = 8
+
+OUTCOMES = ("served", "incomplete_documents", "referred", "other")
+BREAK_REASONS = ("short", "lunch", "meeting", "technical", "other")
+POSITIONS = ("end", "front", "age")
+
+
+# --- issuing -----------------------------------------------------------------------------
+
+
+def issue_ticket(
+    session: Session,
+    office: Office,
+    service_id: int,
+    *,
+    priority: bool = False,
+    now: dt.datetime | None = None,
+    check_hours: bool = True,
+) -> Ticket:
+    """Issue the next ticket for a service offered at the office, numbered per queue and day.
+
+    Outside opening hours (and in the last minutes before closing) the kiosk issues nothing;
+    a clerk may still issue one for a citizen already inside (``check_hours=False``). The
+    wait quoted to the citizen is kept on the ticket.
+    """
+    now = now or utcnow()
+    offer = session.scalar(
+        select(OfficeService)
+        .join(Service)
+        .where(
+            OfficeService.office_id == office.id,
+            OfficeService.service_id == service_id,
+            OfficeService.active.is_(True),
+            Service.status == "published",
+        )
+    )
+    if offer is None:
+        raise ServiceUnavailable()
+    if not is_offered(offer.service, local_now(now, office.timezone).date()):
+        raise ServiceNotOffered()  # retired, or outside its validity on the office's date
+    if priority and not offer.service.priority_allowed:
+        raise InvalidInput(N_("Priority tickets are not issued for this service."))
+    if check_hours and not issuing_state(office, now).open:
+        raise IssuingStopped()
+    queue = offer.queue
+    day = business_date(now, office.timezone, queue.reset_time)
+    number = _next_number(session, queue, day)
+    ticket = Ticket(
+        office_id=office.id,
+        queue_id=queue.id,
+        service_id=service_id,
+        business_date=day,
+        number=number,
+        code=f"{queue.prefix}{number:03d}",
+        priority=priority,
+        issued_at=now,
+        queued_at=now,
+        status=TicketStatus.WAITING,
+    )
+    session.add(ticket)
+    session.flush()
+    from .state import people_ahead  # state reads what this module writes
+
+    estimate = estimate_wait(session, ticket, people_ahead(session, ticket), now)
+    ticket.quoted_wait_min, ticket.quoted_wait_max = estimate.low, estimate.high
+    _record(session, ticket, "issued", now=now, service_id=service_id, priority=priority,
+            expected=estimate.expected)
+    return ticket
+
+
+def _next_number(session: Session, queue: Queue, day: dt.date) -> int:
+    """Bump the queue's counter for the day in one atomic statement and return the new number.
+
+    ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` never hands out a number twice and
+    leaves no gap: if the ticket's transaction rolls back, the bump rolls back with it.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(TicketNumber).values(queue_id=queue.id, business_date=day, last=queue.number_min)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[TicketNumber.queue_id, TicketNumber.business_date],
+        set_={"last": TicketNumber.last + 1},
+    ).returning(TicketNumber.last)
+    number = session.execute(stmt).scalar_one()
+    if number > queue.number_max:
+        raise QueueFull()
+    return number
+
+
+# --- calling -----------------------------------------------------------------------------
+
+
+def call_next(
+    session: Session, counter: Counter, *, clerk: User | None = None, now: dt.datetime | None = None
+) -> Ticket:
+    """Call the next ticket this counter serves; finish the one it was serving first.
+
+    Race-free on both databases: one ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP
+    LOCKED) AND status = 'waiting'`` claims the ticket, so two clerks calling at the same
+    instant never get the same one. SQLite has no row locks; there the write transaction
+    (BEGIN IMMEDIATE) serialises the callers instead.
+    """
+    now = now or utcnow()
+    _ready_to_call(session, counter, clerk, now)
+    current = current_ticket(session, counter)
+    if current is not None:
+        _finish(session, current, counter=counter, clerk=clerk, now=now, auto=True)
+    prefs = served_preferences(session, counter)
+    cond = callable_filter(counter, prefs)
+    order = call_order(counter, prefs, priority_turn(session, counter.office, now))
+    for _ in range(CALL_RETRIES):
+        pick = (
+            select(Ticket.id)
+            .where(cond)
+            .order_by(*order)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        ticket = session.scalars(
+            update(Ticket)
+            .where(Ticket.id == pick, Ticket.status == TicketStatus.WAITING)
+            .values(
+                status=TicketStatus.CALLED,
+                counter_id=counter.id,
+                target_counter_id=None,
+                called_at=now,
+            )
+            .returning(Ticket),
+            execution_options={"synchronize_session": False, "populate_existing": True},
+        ).one_or_none()
+        if ticket is not None:
+            _record(session, ticket, "called", counter=counter, clerk=clerk, now=now)
+            return ticket
+        if not session.scalar(select(func.count()).select_from(Ticket).where(cond)):
+            break
+    raise QueueEmpty()
+
+
+def call_ticket(
+    session: Session,
+    counter: Counter,
+    ticket_id: int,
+    *,
+    clerk: User | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Call one particular waiting ticket to this counter, out of turn."""
+    now = now or utcnow()
+    _ready_to_call(session, counter, clerk, now)
+    ticket = _locked_ticket(session, ticket_id, counter.office_id)
+    if ticket.status != TicketStatus.WAITING:
+        raise InvalidTransition(N_("This ticket is no longer waiting."))
+    current = current_ticket(session, counter)
+    if current is not None:
+        _finish(session, current, counter=counter, clerk=clerk, now=now, auto=True)
+    ticket.status = TicketStatus.CALLED
+    ticket.counter_id = counter.id
+    ticket.target_counter_id = None
+    ticket.called_at = now
+    _record(session, ticket, "called", counter=counter, clerk=clerk, now=now, out_of_turn=True)
+    return ticket
+
+
+def recall(
+    session: Session,
+    counter: Counter,
+    ticket_id: int,
+    *,
+    clerk: User | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Announce the counter's current ticket again; the number of recalls is counted."""
+    ticket = _serving_ticket(session, counter, ticket_id)
+    ticket.recalls += 1
+    _record(session, ticket, "recalled", counter=counter, clerk=clerk, now=now or utcnow())
+    return ticket
+
+
+# --- ending, holding, moving ---------------------------------------------------------------
+
+
+def finish(
+    session: Session,
+    counter: Counter,
+    ticket_id: int,
+    *,
+    outcome: str = "served",
+    clerk: User | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Finish serving the counter's current ticket, with how the visit ended."""
+    if outcome not in OUTCOMES:
+        raise InvalidInput(N_("Choose how the visit ended."))
+    ticket = _serving_ticket(session, counter, ticket_id)
+    _finish(session, ticket, counter=counter, clerk=clerk, now=now or utcnow(), outcome=outcome)
+    return ticket
+
+
+def mark_no_show(
+    session: Session,
+    counter: Counter,
+    ticket_id: int,
+    *,
+    clerk: User | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Record that the citizen did not come when called; they may return within the grace."""
+    now = now or utcnow()
+    ticket = _serving_ticket(session, counter, ticket_id)
+    ticket.status = TicketStatus.NO_SHOW
+    ticket.finished_at = now
+    _record(session, ticket, "no_show", counter=counter, clerk=clerk, now=now)
+    return ticket
+
+
+def return_no_show(
+    session: Session,
+    office: Office,
+    ticket_id: int,
+    *,
+    clerk: User | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Put a no-show back in its old place in the queue, if they came within the grace period."""
+    now = now or utcnow()
+    ticket = _locked_ticket(session, ticket_id, office.id)
+    if ticket.status != TicketStatus.NO_SHOW:
+        raise InvalidTransition(N_("Only a ticket marked as no-show can come back."))
+    if now - ticket.finished_at > dt.timedelta(minutes=office.no_show_grace_minutes):
+        raise InvalidTransition(N_("The grace period for this ticket has passed."))
+    ticket.status = TicketStatus.WAITING
+    ticket.counter_id = None
+    ticket.finished_at = None
+    _record(session, ticket, "returned", clerk=clerk, now=now)
+    return ticket
+
+
+def park(
+    session: Session,
+    counter: Counter,
+    ticket_id: int,
+    *,
+    clerk: User | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Put the current ticket on hold at this counter (the citizen fetches a paper, ...)."""
+    ticket = _serving_ticket(session, counter, ticket_id)
+    ticket.status = TicketStatus.PARKED
+    _record(session, ticket, "parked", counter=counter, clerk=clerk, now=now or utcnow())
+    return ticket
+
+
+def resume(
+    session: Session,
+    counter: Counter,
+    ticket_id: int,
+    *,
+    clerk: User | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Take a ticket parked at this counter back up."""
+    ticket = _locked_ticket(session, ticket_id, counter.office_id)
+    if ticket.status != TicketStatus.PARKED:
+        raise InvalidTransition(N_("This ticket is not on hold."))
+    if ticket.counter_id != counter.id:
+        raise WrongCounter()
+    if current_ticket(session, counter) is not None:
+        raise InvalidTransition(N_("Finish or put on hold the ticket you are serving first."))
+    ticket.status = TicketStatus.CALLED
+    _record(session, ticket, "resumed", counter=counter, clerk=clerk, now=now or utcnow())
+    return ticket
+
+
+def transfer(
+    session: Session,
+    counter: Counter,
+    ticket_id: int,
+    *,
+    service_id: int | None = None,
+    to_counter_id: int | None = None,
+    position: str = "end",
+    clerk: User | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Send the current ticket to another service and/or counter: to the front of the queue,
+    to its end, or by the ticket's age (its original issue time)."""
+    now = now or utcnow()
+    if position not in POSITIONS:
+        raise InvalidInput(N_("Choose where in the queue the ticket goes."))
+    if service_id is None and to_counter_id is None:
+        raise InvalidInput(N_("Choose a service or a counter to transfer the ticket to."))
+    ticket = _serving_ticket(session, counter, ticket_id, allow_parked=True)
+    if service_id is not None:
+        offered = session.scalar(
+            select(OfficeService.id).where(
+                OfficeService.office_id == counter.office_id,
+                OfficeService.service_id == service_id,
+                OfficeService.active.is_(True),
+            )
+        )
+        if offered is None:
+            raise ServiceUnavailable()
+        ticket.service_id = service_id
+    if to_counter_id is not None:
+        target = session.get(Counter, to_counter_id)
+        if target is None or target.office_id != counter.office_id or not target.active:
+            raise NotFound(N_("There is no such counter at this office."))
+    if position == "front":
+        first = session.scalar(
+            select(func.min(Ticket.queued_at)).where(
+                Ticket.office_id == counter.office_id, Ticket.status == TicketStatus.WAITING
+            )
+        )
+        ticket.queued_at = min(first, now) - dt.timedelta(seconds=1) if first else now
+    elif position == "age":
+        ticket.queued_at = ticket.issued_at
+    else:
+        ticket.queued_at = now
+    ticket.status = TicketStatus.WAITING
+    ticket.counter_id = None
+    ticket.target_counter_id = to_counter_id
+    ticket.transfers += 1
+    _record(
+        session,
+        ticket,
+        "transferred",
+        counter=counter,
+        clerk=clerk,
+        now=now,
+        service_id=ticket.service_id,
+        target_counter_id=to_counter_id,
+        position=position,
+    )
+    return ticket
+
+
+# --- counters ------------------------------------------------------------------------------
+
+
+def open_counter(
+    session: Session, counter: Counter, *, clerk: User | None, now: dt.datetime | None = None
+) -> Counter:
+    """A clerk sits down at the counter: it is open and theirs (taking over if need be)."""
+    now = now or utcnow()
+    if counter.status == CounterStatus.OPEN and counter.clerk_id == (clerk.id if clerk else None):
+        return counter
+    _set_counter(session, counter, CounterStatus.OPEN, "open", clerk=clerk, now=now)
+    counter.clerk_id = clerk.id if clerk else None
+    return counter
+
+
+def start_break(
+    session: Session,
+    counter: Counter,
+    reason: str,
+    *,
+    clerk: User | None = None,
+    now: dt.datetime | None = None,
+) -> Counter:
+    """Put the counter on a break with a reason; it calls nobody until resumed."""
+    if reason not in BREAK_REASONS:
+        raise InvalidInput(N_("Choose a reason for the break."))
+    if current_ticket(session, counter) is not None:
+        raise InvalidTransition(N_("Finish or put on hold the ticket you are serving first."))
+    _set_counter(
+        session, counter, CounterStatus.BREAK, "break", clerk=clerk, now=now, reason=reason
+    )
+    return counter
+
+
+def end_break(
+    session: Session, counter: Counter, *, clerk: User | None = None, now: dt.datetime | None = None
+) -> Counter:
+    """Open the counter again after a break."""
+    if counter.status != CounterStatus.BREAK:
+        raise InvalidTransition(N_("This counter is not on a break."))
+    _set_counter(session, counter, CounterStatus.OPEN, "resume", clerk=clerk, now=now)
+    return counter
+
+
+def close_counter(
+    session: Session, counter: Counter, *, clerk: User | None = None, now: dt.datetime | None = None
+) -> Counter:
+    """Close the counter for the day (or until someone opens it again)."""
+    if current_ticket(session, counter) is not None:
+        raise InvalidTransition(N_("Finish or put on hold the ticket you are serving first."))
+    _set_counter(session, counter, CounterStatus.CLOSED, "close", clerk=clerk, now=now)
+    counter.clerk_id = None
+    return counter
+
+
+def _set_counter(session, counter, status, kind, *, clerk, now, reason=None):
+    now = now or utcnow()
+    counter.status = status
+    counter.status_reason = reason
+    counter.status_since = now
+    session.add(
+        CounterEvent(
+            counter_id=counter.id,
+            office_id=counter.office_id,
+            at=now,
+            kind=kind,
+            reason=reason,
+            actor_id=clerk.id if clerk else None,
+        )
+    )
+    session.flush()
+
+
+def _ready_to_call(session, counter: Counter, clerk, now) -> None:
+    """A counter on a break calls nobody; a closed one opens when its clerk calls."""
+    if counter.status == CounterStatus.BREAK:
+        raise InvalidTransition(N_("Your counter is on a break. End the break to call."))
+    if counter.status != CounterStatus.OPEN:
+        open_counter(session, counter, clerk=clerk, now=now)
+
+
+# --- the day's end --------------------------------------------------------------------------
+
+
+def close_day(session: Session, office: Office, *, now: dt.datetime | None = None) -> int:
+    """Cancel the tickets of earlier business days still open, close the idle counters of
+    those days; return how many tickets were closed."""
+    now = now or utcnow()
+    closed = 0
+    for queue in office.queues:
+        today = business_date(now, office.timezone, queue.reset_time)
+        stale = session.scalars(
+            select(Ticket)
+            .where(
+                Ticket.queue_id == queue.id,
+                Ticket.business_date < today,
+                Ticket.status.in_(OPEN_STATUSES),
+            )
+            .with_for_update()
+        ).all()
+        for ticket in stale:
+            ticket.status = TicketStatus.CANCELLED
+            ticket.finished_at = now
+            _record(session, ticket, "closed", now=now, counter_id=ticket.counter_id)
+            closed += 1
+    if closed:
+        for counter in office.counters:
+            if counter.status != CounterStatus.CLOSED and current_ticket(session, counter) is None:
+                _set_counter(
+                    session,
+                    counter,
+                    CounterStatus.CLOSED,
+                    "close",
+                    clerk=None,
+                    now=now,
+                    reason="day_closed",
+                )
+                counter.clerk_id = None
+    session.flush()
+    return closed
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def current_ticket(session: Session, counter: Counter) -> Ticket | None:
+    """The ticket being served at the counter now, if any."""
+    return session.scalar(
+        select(Ticket)
+        .where(Ticket.counter_id == counter.id, Ticket.status == TicketStatus.CALLED)
+        .order_by(Ticket.called_at.desc())
+        .limit(1)
+    )
+
+
+def _locked_ticket(session: Session, ticket_id: int, office_id: int) -> Ticket:
+    ticket = session.get(Ticket, ticket_id, with_for_update=True, populate_existing=True)
+    if ticket is None or ticket.office_id != office_id:
+        raise NotFound(N_("This ticket does not exist at this office."))
+    return ticket
+
+
+def _serving_ticket(session, counter, ticket_id, *, allow_parked=False) -> Ticket:
+    """The ticket, locked, checked to be called (or parked) at this very counter."""
+    ticket = _locked_ticket(session, ticket_id, counter.office_id)
+    allowed = (TicketStatus.CALLED, TicketStatus.PARKED) if allow_parked else (TicketStatus.CALLED,)
+    if ticket.status not in allowed:
+        raise InvalidTransition()
+    if ticket.counter_id != counter.id:
+        raise WrongCounter()
+    return ticket
+
+
+def _finish(session, ticket, *, counter, clerk, now, auto=False, outcome="served"):
+    ticket.status = TicketStatus.DONE
+    ticket.finished_at = now
+    ticket.outcome = outcome
+    extra = {"auto": True} if auto else {}
+    _record(
+        session, ticket, "finished", counter=counter, clerk=clerk, now=now, outcome=outcome, **extra
+    )
+
+
+def _record(session, ticket, kind, *, now, counter=None, clerk=None, counter_id=None, **data):
+    """Append one event to the ticket's log."""
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            office_id=ticket.office_id,
+            at=now,
+            kind=kind,
+            status=ticket.status,
+            counter_id=counter.id if counter is not None else counter_id,
+            actor_id=clerk.id if clerk is not None else None,
+            data=data,
+        )
+    )
+    session.flush()

@@ -1,0 +1,191 @@
+"""Read models: what displays, clerks, kiosks and the API show about an office's queues."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, contains_eager, joinedload
+
+from ..models import (
+    Counter,
+    Office,
+    OfficeService,
+    Service,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+    utcnow,
+)
+from .catalogue import is_offered
+from .clock import local_now
+from .routing import served_service_ids, waiting_filter
+
+RECENT_CALLS = 8
+
+
+@dataclass(frozen=True)
+class CounterNow:
+    counter: Counter
+    ticket: Ticket | None
+
+
+@dataclass(frozen=True)
+class Call:
+    event_id: int
+    at: dt.datetime
+    kind: str  # "called" or "recalled"
+    ticket: Ticket
+    counter: Counter
+
+
+@dataclass(frozen=True)
+class ServiceWaiting:
+    offer: OfficeService
+    waiting: int
+    oldest: dt.datetime | None
+
+
+@dataclass
+class OfficeState:
+    office: Office
+    version: int  # the office's latest event id: grows with every change, across processes
+    counters: list[CounterNow]
+    calls: list[Call]
+    services: list[ServiceWaiting]
+    now: dt.datetime = field(default_factory=utcnow)
+
+    @property
+    def waiting(self) -> int:
+        return sum(s.waiting for s in self.services)
+
+    @property
+    def latest_call(self) -> Call | None:
+        return self.calls[0] if self.calls else None
+
+
+def office_version(session: Session, office_id: int) -> int:
+    """The id of the office's latest ticket event, or 0: a version number for its state."""
+    return session.scalar(
+        select(func.coalesce(func.max(TicketEvent.id), 0)).where(TicketEvent.office_id == office_id)
+    )
+
+
+def office_state(
+    session: Session, office: Office, *, now: dt.datetime | None = None
+) -> OfficeState:
+    """Now serving at each counter, the latest calls and the waiting per service."""
+    version = office_version(session, office.id)
+    serving = {
+        t.counter_id: t
+        for t in session.scalars(
+            select(Ticket)
+            .options(joinedload(Ticket.service))
+            .where(Ticket.office_id == office.id, Ticket.status == TicketStatus.CALLED)
+        )
+    }
+    counters = [
+        CounterNow(c, serving.get(c.id)) for c in office.counters if c.active or c.id in serving
+    ]
+    return OfficeState(
+        office=office,
+        version=version,
+        counters=counters,
+        calls=recent_calls(session, office),
+        services=waiting_by_service(session, office),
+        now=now or utcnow(),
+    )
+
+
+def recent_calls(session: Session, office: Office, limit: int = RECENT_CALLS) -> list[Call]:
+    """The latest calls at the office, newest first; a ticket called again appears once."""
+    rows = session.execute(
+        select(TicketEvent, Ticket, Counter)
+        .join(Ticket, TicketEvent.ticket_id == Ticket.id)
+        .join(Counter, TicketEvent.counter_id == Counter.id)
+        .options(joinedload(Ticket.service))
+        .where(
+            TicketEvent.office_id == office.id,
+            TicketEvent.kind.in_(("called", "recalled")),
+            TicketEvent.at >= utcnow() - dt.timedelta(hours=16),
+        )
+        .order_by(TicketEvent.id.desc())
+        .limit(limit * 3)
+    ).all()
+    calls, seen = [], set()
+    for event, ticket, counter in rows:
+        if ticket.id in seen:
+            continue
+        seen.add(ticket.id)
+        calls.append(Call(event.id, event.at, event.kind, ticket, counter))
+        if len(calls) == limit:
+            break
+    return calls
+
+
+def waiting_by_service(
+    session: Session, office: Office, service_ids: list[int] | None = None
+) -> list[ServiceWaiting]:
+    """Each active service of the office with how many wait for it and since when."""
+    counts = {
+        sid: (n, oldest)
+        for sid, n, oldest in session.execute(
+            select(Ticket.service_id, func.count(), func.min(Ticket.issued_at))
+            .where(waiting_filter(office.id, service_ids))
+            .group_by(Ticket.service_id)
+        )
+    }
+    offers = session.scalars(
+        select(OfficeService)
+        .join(OfficeService.service)
+        .options(contains_eager(OfficeService.service), joinedload(OfficeService.queue))
+        .where(
+            OfficeService.office_id == office.id,
+            OfficeService.active.is_(True),
+            Service.status == "published",
+        )
+        .order_by(OfficeService.position, OfficeService.id)
+    )
+    result = []
+    today = local_now(utcnow(), office.timezone).date()
+    for offer in offers:
+        if service_ids is not None and offer.service_id not in service_ids:
+            continue
+        n, oldest = counts.get(offer.service_id, (0, None))
+        if not n and not is_offered(offer.service, today):
+            continue  # no longer (or not yet) offered, and nobody left waiting for it
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=dt.UTC)
+        result.append(ServiceWaiting(offer, n, oldest))
+    return result
+
+
+def counter_waiting(session: Session, counter: Counter) -> list[ServiceWaiting]:
+    """The waiting per service for the services this counter serves."""
+    return waiting_by_service(session, counter.office, served_service_ids(session, counter))
+
+
+def people_ahead(session: Session, ticket: Ticket) -> int:
+    """How many waiting tickets of the same queue will be called before this one."""
+    if ticket.status != TicketStatus.WAITING:
+        return 0
+    older = or_(
+        Ticket.queued_at < ticket.queued_at,
+        and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
+    )
+    # Priority tickets go first: a priority ticket waits only behind older priority tickets.
+    if ticket.priority:
+        earlier = and_(Ticket.priority.is_(True), older)
+    else:
+        earlier = or_(Ticket.priority.is_(True), older)
+    return session.scalar(
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.queue_id == ticket.queue_id,
+            Ticket.status == TicketStatus.WAITING,
+            Ticket.id != ticket.id,
+            earlier,
+        )
+    )

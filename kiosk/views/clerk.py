@@ -1,0 +1,231 @@
+"""The clerk's workstation: open a counter, call, recall, no-show, park, transfer, finish,
+breaks, and a ticket for the citizen at the desk. Every action answers with the new state of
+the whole workstation (a self-replacing fragment) and tells the office's screens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from .. import htmx, realtime
+from ..extensions import db
+from ..models import Counter, Office, OfficeService, Role, Ticket, TicketStatus, User
+from ..services import queue as rules
+from ..services.routing import call_order, callable_filter, priority_turn, served_preferences
+from ..services.state import counter_waiting, office_state
+from .common import counter_for_clerk, form_int, roles_required
+
+bp = Blueprint("clerk", __name__)
+
+STAFF = (Role.CLERK, Role.ADMIN)
+WAITING_LIST = 12
+HISTORY = 8
+OUTCOME_LABELS = {
+    "served": _l("Served"),
+    "incomplete_documents": _l("Documents missing"),
+    "referred": _l("Referred elsewhere"),
+    "other": _l("Other"),
+}
+BREAK_LABELS = {
+    "short": _l("Short break"),
+    "lunch": _l("Lunch"),
+    "meeting": _l("Meeting"),
+    "technical": _l("Technical problem"),
+    "other": _l("Other"),
+}
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def counters():
+    """Let the clerk choose the counter they sit at."""
+    query = db.select(Office).filter_by(active=True).order_by(Office.id)
+    if current_user.role == Role.CLERK and current_user.office_id is not None:
+        query = query.filter_by(id=current_user.office_id)
+    offices = db.session.scalars(query).all()
+    states = [office_state(db.session, o) for o in offices]
+    clerks = {u.id: u for u in db.session.scalars(db.select(User))}
+    return render_template("clerk/counters.html", states=states, clerks=clerks)
+
+
+def workstation_context(counter: Counter) -> dict:
+    """Everything the workstation shows: the counter, its ticket, its queue, its history."""
+    prefs = served_preferences(db.session, counter)
+    with_service = joinedload(Ticket.service)
+    next_up = db.session.scalars(
+        select(Ticket)
+        .options(with_service)
+        .where(callable_filter(counter, prefs))
+        .order_by(
+            *call_order(counter, prefs, priority_turn(db.session, counter.office, rules.utcnow()))
+        )
+        .limit(WAITING_LIST)
+    ).all()
+    parked = db.session.scalars(
+        select(Ticket)
+        .options(with_service)
+        .where(Ticket.counter_id == counter.id, Ticket.status == TicketStatus.PARKED)
+        .order_by(Ticket.called_at)
+    ).all()
+    history = db.session.scalars(
+        select(Ticket)
+        .options(with_service)
+        .where(
+            Ticket.counter_id == counter.id,
+            Ticket.status.in_([TicketStatus.DONE, TicketStatus.NO_SHOW]),
+        )
+        .order_by(Ticket.finished_at.desc())
+        .limit(HISTORY)
+    ).all()
+    office = counter.office
+    return {
+        "counter": counter,
+        "office": office,
+        "current": rules.current_ticket(db.session, counter),
+        "waiting": counter_waiting(db.session, counter),
+        "next_up": next_up,
+        "parked": parked,
+        "history": history,
+        "other_counters": [c for c in office.counters if c.active and c.id != counter.id],
+        "offers": db.session.scalars(
+            select(OfficeService)
+            .options(joinedload(OfficeService.service), joinedload(OfficeService.queue))
+            .where(OfficeService.office_id == office.id, OfficeService.active.is_(True))
+            .order_by(OfficeService.position, OfficeService.id)
+        ).all(),
+        "outcomes": rules.OUTCOMES,
+        "outcome_labels": OUTCOME_LABELS,
+        "break_reasons": rules.BREAK_REASONS,
+        "break_labels": BREAK_LABELS,
+        "grace_minutes": office.no_show_grace_minutes,
+        "now": rules.utcnow(),
+    }
+
+
+@bp.get("/counters/<int:counter_id>")
+@roles_required(*STAFF)
+def workstation(counter_id: int):
+    """Show the counter's workstation."""
+    counter = counter_for_clerk(counter_id)
+    return htmx.page_or_fragment(
+        "clerk/workstation.html", "clerk/_workstation.html", **workstation_context(counter)
+    )
+
+
+@bp.get("/counters/<int:counter_id>/queue")
+@roles_required(*STAFF)
+def queue(counter_id: int):
+    """Render the queue panel (refreshed when the office's queue changes)."""
+    counter = counter_for_clerk(counter_id)
+    return htmx.fragment("clerk/_queue.html", **workstation_context(counter))
+
+
+@bp.post("/counters/<int:counter_id>/open")
+@roles_required(*STAFF)
+def open_counter(counter_id: int):
+    """Sit down at a counter: it opens in the clerk's name."""
+    counter = counter_for_clerk(counter_id)
+    rules.open_counter(db.session, counter, clerk=current_user)
+    db.session.commit()
+    realtime.office_changed(counter.office)
+    return htmx.redirect(url_for("clerk.workstation", counter_id=counter.id))
+
+
+# Changes of the counter's own state, by the last part of their URL.
+COUNTER_ACTIONS = {
+    "break": rules.start_break,
+    "end-break": rules.end_break,
+    "close": rules.close_counter,
+}
+
+
+@bp.post("/counters/<int:counter_id>/<any('break', 'end-break', 'close'):action>")
+@roles_required(*STAFF)
+def counter_action(counter_id: int, action: str):
+    """Start or end a break, or close the counter."""
+    counter = counter_for_clerk(counter_id)
+    if action == "break":
+        rules.start_break(db.session, counter, request.form.get("reason", ""), clerk=current_user)
+    else:
+        COUNTER_ACTIONS[action](db.session, counter, clerk=current_user)
+    return _after_change(counter)
+
+
+@bp.post("/counters/<int:counter_id>/next")
+@roles_required(*STAFF)
+def call_next(counter_id: int):
+    """Finish the current ticket, if any, and call the next one to this counter."""
+    counter = counter_for_clerk(counter_id)
+    rules.call_next(db.session, counter, clerk=current_user)
+    return _after_change(counter)
+
+
+@bp.post("/counters/<int:counter_id>/tickets/<int:ticket_id>/<action>")
+@roles_required(*STAFF)
+def ticket_action(counter_id: int, ticket_id: int, action: str):
+    """Act on one ticket: call, recall, no-show, finish, park, resume, transfer, came back."""
+    counter = counter_for_clerk(counter_id)
+    form, me = request.form, current_user
+    if action == "call":
+        rules.call_ticket(db.session, counter, ticket_id, clerk=me)
+    elif action == "recall":
+        rules.recall(db.session, counter, ticket_id, clerk=me)
+    elif action == "no-show":
+        rules.mark_no_show(db.session, counter, ticket_id, clerk=me)
+    elif action == "finish":
+        rules.finish(
+            db.session, counter, ticket_id, outcome=form.get("outcome") or "served", clerk=me
+        )
+    elif action == "park":
+        rules.park(db.session, counter, ticket_id, clerk=me)
+    elif action == "resume":
+        rules.resume(db.session, counter, ticket_id, clerk=me)
+    elif action == "return":
+        rules.return_no_show(db.session, counter.office, ticket_id, clerk=me)
+    elif action == "transfer":
+        rules.transfer(
+            db.session,
+            counter,
+            ticket_id,
+            service_id=form_int(form, "service") if form.get("service") else None,
+            to_counter_id=form_int(form, "counter") if form.get("counter") else None,
+            position=form.get("position", "end"),
+            clerk=me,
+        )
+    else:
+        abort(404)
+    return _after_change(counter)
+
+
+@bp.post("/counters/<int:counter_id>/tickets")
+@roles_required(*STAFF)
+def issue_ticket(counter_id: int):
+    """Issue a ticket for a citizen at the desk (priority if they need it; reason not asked)."""
+    counter = counter_for_clerk(counter_id)
+    ticket = rules.issue_ticket(
+        db.session,
+        counter.office,
+        form_int(request.form, "service"),
+        priority=request.form.get("priority") == "1",
+        check_hours=False,
+    )
+    flash(gettext("Ticket %(code)s issued.", code=ticket.code), "info")
+    return _after_change(counter)
+
+
+def _after_change(counter: Counter):
+    """Commit, tell every screen of the office, and re-render the workstation."""
+    db.session.commit()
+    realtime.office_changed(counter.office, urgent=True)
+    if htmx.is_htmx():
+        return htmx.fragment(
+            "clerk/_workstation.html",
+            trigger="queue-changed",
+            oob_alerts=True,
+            **workstation_context(counter),
+        )
+    return htmx.redirect(url_for("clerk.workstation", counter_id=counter.id))

@@ -1,0 +1,95 @@
+/* The clerk's keyboard: one key per action, shown on each button. htmx triggers call
+ * shortcut(event, key); the dialogs (transfer T, break B) open here. Keys are ignored while
+ * typing in a field or while a dialog is open. O moves to the outcome list (arrows choose,
+ * Enter finishes). In a dialog Tab stays inside, Enter on a list or a choice confirms, and
+ * Escape closes it. A refused action (the page was stale) refetches the workstation. */
+(function () {
+  "use strict";
+
+  // Match the key by its place as well as its letter: with a Cyrillic layout (mk, bg) the N key
+  // types "н", and the clerk should not have to switch layouts to work.
+  function isKey(event, key) {
+    if (!event || !event.key) return false;
+    return event.key.toLowerCase() === key || event.code === "Key" + key.toUpperCase();
+  }
+
+  window.shortcut = function (event, key) {
+    if (!isKey(event, key)) return false;
+    if (event.ctrlKey || event.altKey || event.metaKey) return false;
+    var target = event.target;
+    if (target && target.closest && target.closest("input, select, textarea, dialog")) return false;
+    return !document.querySelector("dialog[open]");
+  };
+
+  var FOCUSABLE = "select:not([disabled]), input:not([disabled]):not([type=hidden]), " +
+    "button:not([disabled]), textarea:not([disabled]), a[href]";
+
+  function openDialog(id) {
+    var dialog = document.getElementById(id);
+    if (dialog && !dialog.open) {
+      dialog.showModal();
+      var first = dialog.querySelector("select, input:checked, input, button");
+      if (first) first.focus();
+    }
+  }
+
+  // The tab stops of a dialog: of each group of radio buttons only the checked one.
+  function tabStops(dialog) {
+    return Array.prototype.filter.call(dialog.querySelectorAll(FOCUSABLE), function (el) {
+      return !(el.type === "radio" && !el.checked && dialog.querySelector(
+        "input[type=radio][name='" + el.name + "']:checked"));
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-dialog]");
+    if (opener) openDialog(opener.dataset.dialog);
+    var closer = event.target.closest("[data-close-dialog]");
+    if (closer) closer.closest("dialog").close();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var dialog = document.querySelector("dialog[open]");
+    var target = event.target;
+    if (dialog && event.key === "Tab") {
+      // Keep Tab inside the dialog: from the last stop to the first and back.
+      var stops = tabStops(dialog);
+      if (!stops.length) return;
+      var first = stops[0], last = stops[stops.length - 1];
+      if (event.shiftKey && (target === first || !dialog.contains(target))) {
+        event.preventDefault(); last.focus();
+      } else if (!event.shiftKey && (target === last || !dialog.contains(target))) {
+        event.preventDefault(); first.focus();
+      }
+    } else if (event.key === "Enter" && target && target.form &&
+               (target.tagName === "SELECT" || target.type === "radio")) {
+      // Browsers submit on Enter only from text fields; a list or a choice confirms here too.
+      event.preventDefault();
+      target.form.requestSubmit();
+    }
+  });
+
+  document.addEventListener("keyup", function (event) {
+    // A dialog opens only while its button is on the page (no transfer without a ticket, no
+    // second break during a break: then B ends the break instead).
+    if (window.shortcut(event, "t") && document.querySelector("[data-dialog='transfer-dialog']")) {
+      openDialog("transfer-dialog");
+    } else if (window.shortcut(event, "b") && document.querySelector("[data-dialog='break-dialog']")) {
+      openDialog("break-dialog");
+    } else if (window.shortcut(event, "o")) {
+      var outcome = document.getElementById("outcome");
+      if (outcome) outcome.focus();
+    }
+  });
+
+  // The server refused an action because the page was stale (the ticket was finished or moved
+  // meanwhile, 404/409): show its message and bring the whole workstation up to date. Bad input
+  // (400) leaves the page as it is, so nothing typed is lost.
+  document.body.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var elt = event.detail.elt;
+    if ((status === 404 || status === 409) && elt && elt.closest && elt.closest("#workstation")) {
+      htmx.trigger(document.body, "resync");
+    }
+  });
+})();

@@ -1,0 +1,137 @@
+"""Property-based: random sequences of actions by several clerks never break the queue.
+
+A ticket is never at two counters, never called after it is finished, none is lost, and
+replaying the event log gives exactly the current state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kiosk.models import Ticket, TicketStatus
+from kiosk.services import queue as rules
+from kiosk.services.errors import KioskError
+from kiosk.services.replay import current_views, replay_office
+
+ACTIONS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "issue",
+                "issue_priority",
+                "next",
+                "call",
+                "recall",
+                "no_show",
+                "return",
+                "finish",
+                "park",
+                "resume",
+                "transfer",
+                "break",
+                "end_break",
+            ]
+        ),
+        st.integers(0, 2),  # which counter acts
+        st.integers(0, 50),  # which ticket or service, modulo what exists
+        st.sampled_from(["front", "end", "age"]),
+    ),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(actions=ACTIONS)
+def test_random_clerk_actions_keep_the_queue_consistent(app, db, actions):
+    from tests.factories import Factory
+
+    for table in reversed(db.metadata.sorted_tables):  # a clean slate per example
+        db.session.execute(table.delete())
+    factory = Factory(db.session)
+    factory._org = None
+    office = factory.office(counters=3, services=(("BIRTH", "A"), ("TAX", "E")))
+    office.no_show_grace_minutes = 5
+    factory.serve_only(factory.counter(office, 3), factory.service(office, "TAX"))
+    services = [o.service_id for o in office.services]
+    counters = list(office.counters)
+    now = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+    finished_ids: set[int] = set()
+
+    for action, who, n, position in actions:
+        now += dt.timedelta(minutes=1)
+        counter = counters[who]
+        tickets = db.session.query(Ticket).order_by(Ticket.id).all()
+        ticket = tickets[n % len(tickets)] if tickets else None
+        try:
+            with db.session.begin_nested():  # a refused action changes nothing, as in a view
+                if action in ("issue", "issue_priority"):
+                    rules.issue_ticket(
+                        db.session,
+                        office,
+                        services[n % 2],
+                        now=now,
+                        priority=action == "issue_priority",
+                    )
+                elif action == "next":
+                    called = rules.call_next(db.session, counter, now=now)
+                    assert called.id not in finished_ids, "a finished ticket was called again"
+                elif ticket is None:
+                    pass
+                elif action == "call":
+                    rules.call_ticket(db.session, counter, ticket.id, now=now)
+                elif action == "recall":
+                    rules.recall(db.session, counter, ticket.id, now=now)
+                elif action == "no_show":
+                    rules.mark_no_show(db.session, counter, ticket.id, now=now)
+                elif action == "return":
+                    rules.return_no_show(db.session, office, ticket.id, now=now)
+                elif action == "finish":
+                    rules.finish(db.session, counter, ticket.id, now=now)
+                elif action == "park":
+                    rules.park(db.session, counter, ticket.id, now=now)
+                elif action == "resume":
+                    rules.resume(db.session, counter, ticket.id, now=now)
+                elif action == "transfer":
+                    rules.transfer(
+                        db.session,
+                        counter,
+                        ticket.id,
+                        service_id=services[n % 2],
+                        to_counter_id=counters[n % 3].id if n % 4 == 0 else None,
+                        position=position,
+                        now=now,
+                    )
+                elif action == "break":
+                    rules.start_break(db.session, counter, "short", now=now)
+                elif action == "end_break":
+                    rules.end_break(db.session, counter, now=now)
+        except KioskError:
+            pass
+        finished_ids |= {
+            t.id
+            for t in db.session.query(Ticket)
+            .filter(Ticket.status.in_([TicketStatus.DONE, TicketStatus.CANCELLED]))
+            .all()
+        }
+
+        # Invariants after every step.
+        serving = db.session.query(Ticket).filter(Ticket.status == TicketStatus.CALLED).all()
+        per_counter = [t.counter_id for t in serving]
+        assert len(per_counter) == len(set(per_counter)), "two tickets called at one counter"
+        assert all(t.counter_id is not None for t in serving)
+        waiting = db.session.query(Ticket).filter(Ticket.status == TicketStatus.WAITING).all()
+        assert all(t.counter_id is None for t in waiting), "a waiting ticket sits at a counter"
+
+    db.session.flush()
+    replayed = replay_office(db.session, office.id)
+    actual = current_views(db.session, office.id)
+    assert set(replayed) == set(actual), "a ticket is missing from the log"
+    for ticket_id, view in actual.items():
+        assert replayed[ticket_id].key() == view.key(), (ticket_id, replayed[ticket_id].history)
+    db.session.rollback()

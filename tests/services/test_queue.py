@@ -1,0 +1,346 @@
+"""The queue rules, without HTTP: numbering, calling, recall, no-show, finish, day close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kiosk.database import begin_write
+from kiosk.models import Counter, Office, Ticket, TicketEvent, TicketStatus
+from kiosk.services import queue as rules
+from kiosk.services.clock import business_date
+from kiosk.services.errors import (
+    InvalidTransition,
+    QueueEmpty,
+    QueueFull,
+    ServiceUnavailable,
+    WrongCounter,
+)
+from kiosk.services.state import office_state, people_ahead
+from tests.factories import Factory
+
+UTC = dt.UTC
+
+
+def at(hour: int, minute: int = 0, day: int = 23) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def office(factory):
+    return factory.office()
+
+
+def test_numbers_run_per_queue_with_prefix_and_three_digits(db, factory, office):
+    birth, tax = factory.service(office, "BIRTH"), factory.service(office, "TAX")
+    codes = [rules.issue_ticket(db.session, office, s.id).code for s in (birth, birth, tax, birth)]
+    assert codes == ["A001", "A002", "E001", "A003"]
+
+
+def test_numbering_restarts_on_the_next_business_day_in_the_office_time_zone(db, factory, office):
+    birth = factory.service(office, "BIRTH")
+    # 22:30 UTC on the 23rd is 23:30 in Skopje: still the 23rd. 23:30 UTC is 00:30 on the 24th.
+    first = rules.issue_ticket(db.session, office, birth.id, now=at(22, 30))
+    second = rules.issue_ticket(db.session, office, birth.id, now=at(23, 30))
+    assert (first.code, first.business_date) == ("A001", dt.date(2026, 11, 23))
+    assert (second.code, second.business_date) == ("A001", dt.date(2026, 11, 24))
+
+
+def test_reset_time_keeps_night_tickets_on_the_day_before():
+    assert business_date(at(1, 30), "Europe/Skopje", dt.time(3, 0)) == dt.date(2026, 11, 22)
+    assert business_date(at(2, 30), "Europe/Skopje", dt.time(3, 0)) == dt.date(2026, 11, 23)
+
+
+def test_queue_full_refuses_past_the_numbering_range(db, factory, office):
+    birth = factory.service(office, "BIRTH")
+    office.queues[0].number_max = 2
+    rules.issue_ticket(db.session, office, birth.id)
+    rules.issue_ticket(db.session, office, birth.id)
+    with pytest.raises(QueueFull):
+        rules.issue_ticket(db.session, office, birth.id)
+
+
+def test_a_service_of_another_office_is_refused(db, factory, office):
+    other = factory.office("drachevo", services=(("PARK", "K"),))
+    with pytest.raises(ServiceUnavailable):
+        rules.issue_ticket(db.session, office, factory.service(other, "PARK").id)
+
+
+def test_a_draft_service_is_not_issued(db, factory, office):
+    birth = factory.service(office, "BIRTH")
+    birth.status = "draft"
+    with pytest.raises(ServiceUnavailable):
+        rules.issue_ticket(db.session, office, birth.id)
+
+
+def test_call_next_takes_the_oldest_and_priority_first(db, factory, office):
+    birth = factory.service(office, "BIRTH")
+    a1 = rules.issue_ticket(db.session, office, birth.id, now=at(8, 0))
+    a2 = rules.issue_ticket(db.session, office, birth.id, now=at(8, 1))
+    p = rules.issue_ticket(db.session, office, birth.id, priority=True, now=at(8, 2))
+    counter = factory.counter(office)
+    called = [rules.call_next(db.session, counter, now=at(9, i)).id for i in range(3)]
+    assert called == [p.id, a1.id, a2.id]
+
+
+def test_call_next_finishes_the_ticket_the_counter_was_serving(db, factory, office):
+    birth = factory.service(office, "BIRTH")
+    first = rules.issue_ticket(db.session, office, birth.id)
+    rules.issue_ticket(db.session, office, birth.id)
+    counter = factory.counter(office)
+    rules.call_next(db.session, counter)
+    rules.call_next(db.session, counter)
+    assert first.status == TicketStatus.DONE
+    assert first.finished_at is not None
+
+
+def test_call_next_on_an_empty_queue_says_so(db, factory, office):
+    with pytest.raises(QueueEmpty):
+        rules.call_next(db.session, factory.counter(office))
+
+
+def test_a_counter_calls_only_the_services_of_its_matrix(db, factory, office):
+    birth, tax = factory.service(office, "BIRTH"), factory.service(office, "TAX")
+    rules.issue_ticket(db.session, office, birth.id, now=at(8))
+    tax_ticket = rules.issue_ticket(db.session, office, tax.id, now=at(9))
+    counter = factory.counter(office, 2)
+    factory.serve_only(counter, tax)
+    assert rules.call_next(db.session, counter).id == tax_ticket.id
+    with pytest.raises(QueueEmpty):
+        rules.call_next(db.session, counter)
+
+
+def test_recall_counts_and_keeps_the_ticket_at_the_counter(db, factory, office):
+    rules.issue_ticket(db.session, office, factory.service(office, "BIRTH").id)
+    counter = factory.counter(office)
+    ticket = rules.call_next(db.session, counter)
+    rules.recall(db.session, counter, ticket.id)
+    rules.recall(db.session, counter, ticket.id)
+    assert (ticket.status, ticket.recalls, ticket.counter_id) == ("called", 2, counter.id)
+
+
+def test_no_show_and_finish_end_the_ticket(db, factory, office):
+    birth = factory.service(office, "BIRTH")
+    rules.issue_ticket(db.session, office, birth.id)
+    rules.issue_ticket(db.session, office, birth.id)
+    counter = factory.counter(office)
+    gone = rules.call_next(db.session, counter)
+    rules.mark_no_show(db.session, counter, gone.id)
+    served = rules.call_next(db.session, counter)
+    rules.finish(db.session, counter, served.id)
+    assert (gone.status, served.status) == (TicketStatus.NO_SHOW, TicketStatus.DONE)
+    assert rules.current_ticket(db.session, counter) is None
+
+
+@pytest.mark.parametrize("action", [rules.recall, rules.mark_no_show, rules.finish])
+def test_actions_on_a_finished_ticket_are_invalid(db, factory, office, action):
+    rules.issue_ticket(db.session, office, factory.service(office, "BIRTH").id)
+    counter = factory.counter(office)
+    ticket = rules.call_next(db.session, counter)
+    rules.finish(db.session, counter, ticket.id)
+    with pytest.raises(InvalidTransition):
+        action(db.session, counter, ticket.id)
+
+
+def test_another_counter_cannot_touch_a_ticket_being_served(db, factory, office):
+    rules.issue_ticket(db.session, office, factory.service(office, "BIRTH").id)
+    ticket = rules.call_next(db.session, factory.counter(office, 1))
+    with pytest.raises(WrongCounter):
+        rules.finish(db.session, factory.counter(office, 2), ticket.id)
+
+
+def test_every_transition_is_logged_with_counter_and_actor(db, factory, office):
+    clerk = factory.user(office=office)
+    rules.issue_ticket(db.session, office, factory.service(office, "BIRTH").id)
+    counter = factory.counter(office)
+    ticket = rules.call_next(db.session, counter, clerk=clerk)
+    rules.recall(db.session, counter, ticket.id, clerk=clerk)
+    rules.finish(db.session, counter, ticket.id, clerk=clerk)
+    events = db.session.scalars(
+        select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
+    ).all()
+    assert [(e.kind, e.status) for e in events] == [
+        ("issued", "waiting"),
+        ("called", "called"),
+        ("recalled", "called"),
+        ("finished", "done"),
+    ]
+    assert all(e.actor_id == clerk.id and e.counter_id == counter.id for e in events[1:])
+
+
+def test_people_ahead_counts_the_same_queue_and_priority(db, factory, office):
+    birth, tax = factory.service(office, "BIRTH"), factory.service(office, "TAX")
+    rules.issue_ticket(db.session, office, birth.id, now=at(8))
+    rules.issue_ticket(db.session, office, tax.id, now=at(8, 1))
+    late_priority = rules.issue_ticket(db.session, office, birth.id, priority=True, now=at(8, 5))
+    mine = rules.issue_ticket(db.session, office, birth.id, now=at(8, 6))
+    assert people_ahead(db.session, late_priority) == 0
+    assert people_ahead(db.session, mine) == 2
+
+
+def test_close_day_cancels_what_earlier_days_left_open(db, factory, office):
+    birth = factory.service(office, "BIRTH")
+    old = rules.issue_ticket(db.session, office, birth.id, now=at(9, day=22))
+    today = rules.issue_ticket(db.session, office, birth.id, now=at(9, day=23))
+    assert rules.close_day(db.session, office, now=at(10, day=23)) == 1
+    assert (old.status, today.status) == (TicketStatus.CANCELLED, TicketStatus.WAITING)
+
+
+def test_office_state_shows_now_serving_and_latest_calls(db, factory, office):
+    birth = factory.service(office, "BIRTH")
+    for _ in range(3):
+        rules.issue_ticket(db.session, office, birth.id)
+    c1, c2 = factory.counter(office, 1), factory.counter(office, 2)
+    rules.call_next(db.session, c1)
+    second = rules.call_next(db.session, c2)
+    state = office_state(db.session, office)
+    assert [(row.counter.number, row.ticket.code) for row in state.counters] == [
+        (1, "A001"),
+        (2, "A002"),
+    ]
+    assert state.latest_call.ticket.id == second.id
+    assert state.waiting == 1
+    assert state.version > 0
+
+
+# --- concurrency, on SQLite and PostgreSQL --------------------------------------------------
+
+
+def _in_session(engine, fn):
+    """Run fn(session) in its own write transaction, committed, as a separate clerk would."""
+    with Session(engine, expire_on_commit=False) as session:
+        begin_write(session)
+        result = fn(session)
+        session.commit()
+        return result
+
+
+def test_eight_clerks_calling_at_once_call_every_ticket_exactly_once(any_app):
+    from kiosk.extensions import db
+
+    factory = Factory(db.session)
+    office = factory.office(counters=8, services=(("BIRTH", "A"),))
+    birth = factory.service(office, "BIRTH")
+    for _ in range(200):
+        rules.issue_ticket(db.session, office, birth.id)
+    db.session.commit()
+    counter_ids = [c.id for c in office.counters]
+    engine = db.engine
+
+    def clerk(counter_id: int) -> list[int]:
+        called = []
+        while True:
+
+            def step(session):
+                counter = session.get(Counter, counter_id)
+                return rules.call_next(session, counter).id
+
+            try:
+                called.append(_in_session(engine, step))
+            except QueueEmpty:
+                return called
+
+    with ThreadPoolExecutor(8) as pool:
+        results = [f.result() for f in [pool.submit(clerk, cid) for cid in counter_ids]]
+    called = [tid for r in results for tid in r]
+    assert len(called) == 200 and len(set(called)) == 200
+    db.session.rollback()  # end the old snapshot: read what the clerks committed
+    calls = db.session.execute(
+        select(TicketEvent.ticket_id, func.count())
+        .where(TicketEvent.kind == "called")
+        .group_by(TicketEvent.ticket_id)
+    ).all()
+    assert len(calls) == 200 and {n for _, n in calls} == {1}
+    assert sum(1 for r in results if r) >= 2, "the clerks did not really run at once"
+
+
+def test_concurrent_issuing_gives_unique_gap_free_numbers(any_app):
+    from kiosk.extensions import db
+
+    factory = Factory(db.session)
+    office = factory.office(services=(("BIRTH", "A"),))
+    office_id, service_id = office.id, factory.service(office, "BIRTH").id
+    db.session.commit()
+    engine = db.engine
+
+    def kiosk(_):
+        return [
+            _in_session(
+                engine,
+                lambda s: rules.issue_ticket(s, s.get(Office, office_id), service_id).number,
+            )
+            for _ in range(25)
+        ]
+
+    with ThreadPoolExecutor(8) as pool:
+        numbers = sorted(n for r in pool.map(kiosk, range(8)) for n in r)
+    assert numbers == list(range(1, 201))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Ticket)) == 200
+
+
+def test_many_clerks_calling_transferring_and_finishing_at_once(any_app):
+    """Eight clerks work a queue at once: every ticket ends exactly once, none is lost, and
+    the log replays to the final state."""
+    import random
+
+    from kiosk.extensions import db
+    from kiosk.services.errors import KioskError
+    from kiosk.services.replay import current_views, replay_office
+
+    factory = Factory(db.session)
+    office = factory.office(counters=8, services=(("BIRTH", "A"), ("TAX", "E")))
+    services = [o.service_id for o in office.services]
+    for i in range(160):
+        rules.issue_ticket(db.session, office, services[i % 2])
+    db.session.commit()
+    office_id, engine = office.id, db.engine
+    counter_ids = [c.id for c in office.counters]
+
+    def clerk(counter_id: int) -> int:
+        rnd, done = random.Random(counter_id), 0
+        for _ in range(400):
+            def step(session):
+                counter = session.get(Counter, counter_id)
+                current = rules.current_ticket(session, counter)
+                if current is None:
+                    return rules.call_next(session, counter)
+                roll = rnd.random()
+                if roll < 0.15 and current.transfers == 0:
+                    return rules.transfer(session, counter, current.id,
+                                          service_id=rnd.choice(services),
+                                          position=rnd.choice(["front", "end", "age"]))
+                if roll < 0.25:
+                    return rules.recall(session, counter, current.id)
+                return rules.finish(session, counter, current.id)
+            try:
+                _in_session(engine, step)
+                done += 1
+            except QueueEmpty:
+                return done
+            except KioskError:
+                continue
+        return done
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(clerk, counter_ids))
+    db.session.rollback()
+    statuses = db.session.execute(
+        select(Ticket.status, func.count()).where(Ticket.office_id == office_id)
+        .group_by(Ticket.status)
+    ).all()
+    assert dict(statuses) == {"done": 160}
+    finished = db.session.execute(
+        select(TicketEvent.ticket_id, func.count())
+        .where(TicketEvent.kind == "finished").group_by(TicketEvent.ticket_id)
+    ).all()
+    assert len(finished) == 160 and {n for _, n in finished} == {1}
+    replayed = replay_office(db.session, office_id)
+    assert {k: v.key() for k, v in replayed.items()} == {
+        k: v.key() for k, v in current_views(db.session, office_id).items()
+    }
+    db.session.rollback()

@@ -1,0 +1,79 @@
+"""The lobby display and the JSON API."""
+
+import pytest
+
+from kiosk.services import queue as rules
+
+
+def test_display_page_shows_the_board(client, office, clerk, auth):
+    auth.login()  # staff may preview a display; screens are paired (tests/displays)
+    html = client.get("/display/centar").get_data(as_text=True)
+    assert 'id="board"' in html and 'data-live-view="display"' in html
+    assert "socket.io-4.8.3.min.js" in html and "htmx-2.0.11.min.js" in html
+
+
+def test_display_board_fragment_shows_the_latest_call(client, office, factory, db, clerk, auth):
+    auth.login()
+    rules.issue_ticket(db.session, office, factory.service(office, "BIRTH").id)
+    rules.call_next(db.session, office.counters[1])
+    db.session.commit()
+    html = client.get("/display/centar/board", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    assert "<html" not in html
+    assert 'class="d-call-number"' in html and "A001" in html
+
+
+def test_api_lists_offices(client, office):
+    data = client.get("/api/v1/offices").get_json()
+    assert [o["slug"] for o in data["offices"]] == ["centar"]
+    assert data["offices"][0]["languages"] == ["mk", "sq", "en"]
+
+
+def test_api_issues_a_ticket_and_state_shows_it(client, office):
+    response = client.post("/api/v1/offices/centar/tickets", json={"service": "BIRTH"})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["code"] == "A001" and body["people_ahead"] == 0 and len(body["token"]) >= 16
+    state = client.get("/api/v1/offices/centar/state").get_json()
+    assert state["waiting"] == 1
+    assert {s["code"]: s["waiting"] for s in state["services"]} == {"BIRTH": 1, "TAX": 0}
+
+
+@pytest.mark.parametrize(
+    "payload, status",
+    [
+        (None, 400),
+        ("not json", 400),
+        ([], 400),
+        ({}, 400),
+        ({"service": 12}, 400),
+        ({"service": "BIRTH", "priority": "yes"}, 400),
+        ({"service": "NOPE"}, 404),
+    ],
+)
+def test_api_bad_input_gets_a_json_error(client, office, payload, status):
+    if payload is None:
+        response = client.post(
+            "/api/v1/offices/centar/tickets", data="{broken", content_type="application/json"
+        )
+    else:
+        response = client.post("/api/v1/offices/centar/tickets", json=payload)
+    assert response.status_code == status
+    error = response.get_json()["error"]
+    assert error["message"] and error["code"]
+
+
+def test_api_unknown_office_is_a_json_404(client, office):
+    response = client.get("/api/v1/offices/nowhere/state")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "http_404"
+
+
+def test_api_errors_follow_the_requested_language(client, office):
+    response = client.post(
+        "/api/v1/offices/centar/tickets",
+        json={"service": "NOPE"},
+        headers={"Accept-Language": "en"},
+    )
+    assert "not offered" in response.get_json()["error"]["message"]

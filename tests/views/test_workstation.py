@@ -1,0 +1,154 @@
+"""The clerk's full workstation over HTTP: transfer, hold, breaks, came back, desk tickets."""
+
+import datetime as dt
+
+import pytest
+
+from kiosk.models import CounterStatus, Ticket, TicketStatus
+from kiosk.services import queue as rules
+from kiosk.services.hours import validate_week
+from tests.factories import csrf_token
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def desk(client, auth, clerk, office, factory, db):
+    """Logged in at counter 1 with two waiting tickets; returns (client, base url, tickets)."""
+    tickets = [
+        rules.issue_ticket(db.session, office, factory.service(office, "BIRTH").id)
+        for _ in range(2)
+    ]
+    db.session.commit()
+    auth.login()
+    return client, f"/clerk/counters/{office.counters[0].id}", [t.id for t in tickets]
+
+
+def post(client, url, data=None):
+    token = csrf_token(client, "/clerk/")
+    return client.post(url, data=data or {}, headers={**HX, "X-CSRFToken": token})
+
+
+def reload(db, ticket_id):
+    db.session.rollback()
+    return db.session.get(Ticket, ticket_id)
+
+
+def test_choosing_a_counter_opens_it_in_the_clerks_name(desk, db, office, clerk):
+    client, base, _ = desk
+    response = post(client, f"{base}/open")
+    assert response.status_code == 204 and response.headers["HX-Redirect"].endswith(base)
+    db.session.rollback()
+    assert (office.counters[0].status, office.counters[0].clerk_id) == ("open", clerk.id)
+
+
+def test_the_workstation_fragment_replaces_itself_with_every_action(desk):
+    client, base, _ = desk
+    html = post(client, f"{base}/next").get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="workstation"') and "<html" not in html
+    assert "A001" in html and "Next in line" in html or "A002" in html
+
+
+def test_transfer_to_another_service_at_the_front(desk, db, office, factory):
+    client, base, (first, _) = desk
+    post(client, f"{base}/next")
+    tax = factory.service(office, "TAX").id
+    response = post(
+        client, f"{base}/tickets/{first}/transfer", {"service": tax, "position": "front"}
+    )
+    assert response.status_code == 200
+    ticket = reload(db, first)
+    assert (ticket.status, ticket.service_id, ticket.transfers) == ("waiting", tax, 1)
+
+
+@pytest.mark.parametrize("data", [{}, {"service": "abc"}, {"service": "1", "position": "up"}])
+def test_transfer_with_bad_input_is_refused_and_changes_nothing(desk, db, data):
+    client, base, (first, _) = desk
+    post(client, f"{base}/next")
+    response = post(client, f"{base}/tickets/{first}/transfer", data)
+    assert response.status_code == 400
+    assert reload(db, first).status == TicketStatus.CALLED
+
+
+def test_hold_resume_and_finish_with_an_outcome(desk, db):
+    client, base, (first, _) = desk
+    post(client, f"{base}/next")
+    post(client, f"{base}/tickets/{first}/park")
+    assert reload(db, first).status == TicketStatus.PARKED
+    post(client, f"{base}/tickets/{first}/resume")
+    post(client, f"{base}/tickets/{first}/finish", {"outcome": "referred"})
+    ticket = reload(db, first)
+    assert (ticket.status, ticket.outcome) == ("done", "referred")
+
+
+def test_break_blocks_calls_with_a_clear_message_until_it_ends(desk, db, office):
+    client, base, _ = desk
+    post(client, f"{base}/open")
+    assert post(client, f"{base}/break", {"reason": "lunch"}).status_code == 200
+    refused = post(client, f"{base}/next")
+    assert refused.status_code == 409 and refused.headers["HX-Retarget"] == "#alerts"
+    post(client, f"{base}/end-break")
+    assert post(client, f"{base}/next").status_code == 200
+    db.session.rollback()
+    assert office.counters[0].status == CounterStatus.OPEN
+
+
+def test_a_no_show_who_comes_back_gets_the_old_place(desk, db):
+    client, base, (first, second) = desk
+    post(client, f"{base}/next")
+    post(client, f"{base}/tickets/{first}/no-show")
+    html = post(client, f"{base}/tickets/{first}/return").get_data(as_text=True)
+    assert reload(db, first).status == TicketStatus.WAITING
+    assert "A001" in html
+
+
+def test_call_a_particular_ticket(desk, db):
+    client, base, (_, second) = desk
+    post(client, f"{base}/tickets/{second}/call")
+    assert reload(db, second).status == TicketStatus.CALLED
+
+
+def test_a_clerk_issues_a_priority_ticket_for_the_citizen_at_the_desk(desk, db, office, factory):
+    client, base, _ = desk
+    response = post(
+        client, f"{base}/tickets", {"service": factory.service(office, "TAX").id, "priority": "1"}
+    )
+    assert response.status_code == 200 and "E001" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.query(Ticket).filter_by(code="E001").one().priority is True
+
+
+def test_the_kiosk_priority_mode_issues_a_priority_ticket(client, office, factory, db):
+    token = csrf_token(client, "/kiosk/centar?priority=1")
+    response = client.post(
+        "/kiosk/centar/tickets",
+        data={"service": factory.service(office, "BIRTH").id, "priority": "1", "csrf_token": token},
+    )
+    assert response.status_code == 201
+    db.session.rollback()
+    assert db.session.query(Ticket).one().priority is True
+
+
+def test_the_kiosk_says_when_issuing_has_stopped(client, office, db, factory):
+    office.opening_hours = validate_week({})  # every day closed
+    db.session.commit()
+    html = client.get("/kiosk/centar?lang=en").get_data(as_text=True)
+    assert "No more tickets are issued today" in html
+    token = csrf_token(client, "/kiosk/centar")
+    response = client.post(
+        "/kiosk/centar/tickets",
+        data={"service": factory.service(office, "BIRTH").id, "csrf_token": token},
+    )
+    assert response.status_code == 409
+
+
+def test_the_ticket_shows_the_quoted_wait(client, office, factory, db):
+    birth = factory.service(office, "BIRTH").id
+    for _ in range(6):
+        rules.issue_ticket(db.session, office, birth, now=dt.datetime.now(dt.UTC))
+    db.session.commit()
+    token = csrf_token(client, "/kiosk/centar")
+    html = client.post(
+        "/kiosk/centar/tickets", data={"service": birth, "csrf_token": token, "lang": "en"}
+    ).get_data(as_text=True)
+    assert "Expected wait" in html
