@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Counter, Office, OfficeService, Role, Ticket, TicketStatus, User
 from ..services import queue as rules
 from ..services.routing import call_order, callable_filter, priority_turn, served_preferences
-from ..services.state import counter_waiting, office_state
+from ..services.state import counter_waiting, office_state, office_version
 from .common import counter_for_clerk, form_int, roles_required
 
 bp = Blueprint("clerk", __name__)
@@ -54,6 +54,9 @@ def counters():
 
 def workstation_context(counter: Counter) -> dict:
     """Everything the workstation shows: the counter, its ticket, its queue, its history."""
+    # Read first: the lists below are at least this new, so a page that shows an older version
+    # than the last "queue" signal knows to fetch its queue again (static/js/live.js).
+    version = office_version(db.session, counter.office_id)
     prefs = served_preferences(db.session, counter)
     with_service = joinedload(Ticket.service)
     next_up = db.session.scalars(
@@ -85,6 +88,7 @@ def workstation_context(counter: Counter) -> dict:
     return {
         "counter": counter,
         "office": office,
+        "version": version,
         "current": rules.current_ticket(db.session, counter),
         "waiting": counter_waiting(db.session, counter),
         "next_up": next_up,

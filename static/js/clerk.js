@@ -16,13 +16,25 @@
   window.shortcut = function (event, key) {
     if (!isKey(event, key)) return false;
     if (event.ctrlKey || event.altKey || event.metaKey) return false;
+    if (document.querySelector("dialog[open]")) return false;
+    // Typing in a field is not a shortcut; a field of a closed dialog that kept the focus is
+    // no field the clerk is typing in.
     var target = event.target;
-    if (target && target.closest && target.closest("input, select, textarea, dialog")) return false;
-    return !document.querySelector("dialog[open]");
+    var field = target && target.closest && target.closest("input, select, textarea");
+    return !field || !!(field.closest("dialog") && !field.closest("dialog[open]"));
   };
 
   var FOCUSABLE = "select:not([disabled]), input:not([disabled]):not([type=hidden]), " +
     "button:not([disabled]), textarea:not([disabled]), a[href]";
+
+  // A closed dialog gives the focus back to its button (or to the page), never keeps it.
+  document.addEventListener("close", function (event) {
+    var dialog = event.target;
+    if (!dialog || dialog.tagName !== "DIALOG" || !dialog.contains(document.activeElement)) return;
+    var opener = document.querySelector("[data-dialog='" + dialog.id + "']");
+    if (opener) opener.focus({ focusVisible: false });
+    else document.activeElement.blur();
+  }, true);
 
   function openDialog(id) {
     var dialog = document.getElementById(id);

@@ -10,7 +10,8 @@
  * - "counter" (counter screens): the counter's panel, the same way.
  * - "announcements": the display's notices, rendered; kiosks fetch theirs in their language.
  * - "queue" (clerks; kiosks and phone pages too): fire "queue-changed"; each region fetches its
- *   own view (a counter's panel, a ticket's place).
+ *   own view (a counter's panel, a ticket's place). A region swapped in older than the newest
+ *   signal (data-queue-version, see latestQueue) fetches itself again.
  * - "catalogue" (kiosks): fire "catalogue-changed"; an idle start screen fetches itself.
  * - "paired", "revoked", "reload": this screen's pairing changed; go where the server says.
  * - While disconnected an offline badge shows, so nobody trusts a stale screen. Socket.IO
@@ -43,6 +44,20 @@
     htmx.swap("#" + id, msg.html, { swapStyle: "outerHTML" });
     return true;
   }
+
+  // The newest office version a "queue" signal announced. A region that follows the queue (a
+  // clerk's queue panel, a phone page's place) names the version it was rendered at
+  // (data-queue-version); one swapped in older than that fetches itself again: the answer to a
+  // clerk's own click rendered just before another counter's call, or a signal that came while
+  // the region was being replaced.
+  var latestQueue = 0;
+  body.addEventListener("htmx:afterSettle", function () {
+    var stale = Array.prototype.some.call(
+      document.querySelectorAll("[data-queue-version]"),
+      function (el) { return Number(el.dataset.queueVersion) < latestQueue; }
+    );
+    if (stale) htmx.trigger(body, "queue-changed");
+  });
 
   if (view && (office || view === "pairing") && window.io) {
     var auth = { view: view, office: office };
@@ -90,7 +105,10 @@
         htmx.trigger(body, "announcements-changed");
       }
     });
-    socket.on("queue", function () { htmx.trigger(body, "queue-changed"); });
+    socket.on("queue", function (msg) {
+      if (msg && msg.version > latestQueue) latestQueue = msg.version;
+      htmx.trigger(body, "queue-changed");
+    });
     socket.on("catalogue", function () { htmx.trigger(body, "catalogue-changed"); });
     socket.on("paired", function (msg) { location.assign((msg && msg.url) || location.href); });
     socket.on("revoked", function (msg) {

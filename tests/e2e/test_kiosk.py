@@ -67,18 +67,6 @@ def test_tapping_a_service_shows_the_ticket_then_returns_to_the_start(kiosk):
 
 
 @pytest.mark.browser
-def test_done_brings_the_next_citizen_a_fresh_start(kiosk):
-    kiosk.locator("[data-kiosk-mode='large-text']").tap()
-    expect(kiosk.locator("html")).to_have_class(re.compile(r"k-large-text"))
-    take_ticket(kiosk, "Birth certificate")
-    expect(kiosk.locator(".k-ticket-number")).to_have_text(TICKET_CODE)
-    kiosk.locator(".k-done").tap()
-    expect(kiosk.locator("html")).to_have_attribute("lang", "mk")
-    expect(kiosk.locator("h1")).to_have_text("Изберете услуга")
-    expect(kiosk.locator("html")).not_to_have_class(re.compile(r"k-large-text"))
-
-
-@pytest.mark.browser
 def test_the_next_ticket_of_a_service_has_one_more_person_ahead(kiosk):
     take_ticket(kiosk, "Property tax")
     number = kiosk.locator(".k-ticket-number")

@@ -12,7 +12,7 @@ from ...services import catalogue as cat
 from ...services import offers as offer_rules
 from ...services.errors import NotFound
 from ...services.queue import issue_ticket
-from ...services.state import people_ahead
+from ...services.state import office_version, people_ahead
 from ..common import form_int, office_or_404
 from . import bp, content_languages, kiosk_context, kiosk_languages
 
@@ -58,9 +58,13 @@ def phone(token: str):
         use_language(request.args.get("lang"))
         return render_template("kiosk/phone_missing.html"), 404
     ctx = _phone_context(ticket.office)
+    # Read before the place: a page that shows an older version than the last "queue" signal
+    # fetches its place again (static/js/live.js).
+    version = office_version(db.session, ticket.office_id)
     response = htmx.page_or_fragment(
         "kiosk/phone.html",
         "kiosk/_phone_status.html",
+        version=version,
         place=offer_rules.ticket_place(db.session, ticket),
         ticket=ticket,
         **ctx,
