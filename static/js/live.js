@@ -59,6 +59,18 @@
     if (stale) htmx.trigger(body, "queue-changed");
   });
 
+  // A board or counter panel fetched by the slow poll may have been rendered just before a
+  // call whose push is already shown: never swap an older one in. On (re)connect the server's
+  // answer is taken as it is (its database may have started afresh).
+  body.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || (target.id !== "board" && target.id !== "counter-panel")) return;
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (trigger && trigger.type === "resync") return;
+    var match = /data-version="(\d+)"/.exec(event.detail.serverResponse || "");
+    if (match && Number(match[1]) < shownVersion(target.id)) event.detail.shouldSwap = false;
+  });
+
   if (view && (office || view === "pairing") && window.io) {
     var auth = { view: view, office: office };
     if (body.dataset.liveCounter) auth.counter = Number(body.dataset.liveCounter);

@@ -44,6 +44,10 @@ COUNT_XHR = """
 })();
 """
 
+# A kiosk prints its slips by itself (window.print, silent under --kiosk-printing). Tests that
+# do not look at printing count the requests instead: a print in progress blocks the page.
+NO_PRINT = "window.__prints = 0; window.print = () => { window.__prints++; };"
+
 
 @pytest.fixture(scope="session")
 def browser():
@@ -69,6 +73,7 @@ def new_context(browser):
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS * 2)
         context.add_init_script(COUNT_XHR)
+        context.add_init_script(NO_PRINT)
         made.append(context)
         return context
 
@@ -78,10 +83,11 @@ def new_context(browser):
 
 
 def _start_server(directory: Path) -> LiveServer:
-    # The kiosk returns to its start screen 2 s after showing a ticket (20 s by default).
+    # The kiosk returns to its start screen 6 s after showing a ticket (20 s by default): long
+    # enough for a test to read the ticket on a slow machine, short enough to wait for.
     server = LiveServer(
         f"sqlite:///{directory / 'kiosk.db'}",
-        extra_env={"KIOSK_KIOSK_TICKET_SECONDS": "2"},
+        extra_env={"KIOSK_KIOSK_TICKET_SECONDS": "6"},
         lifetime=300,
     )
     return server.start()

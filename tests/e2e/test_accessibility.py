@@ -191,12 +191,13 @@ def audit_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def kiosk_page(browser, audit_server):
     """One portrait touch-screen page reused by every case of the module."""
-    from tests.e2e.conftest import COUNT_XHR
+    from tests.e2e.conftest import COUNT_XHR, NO_PRINT
 
     context = browser.new_context(viewport=KIOSK_VIEWPORT, has_touch=True, locale="en-GB")
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS * 2)
     context.add_init_script(COUNT_XHR)
+    context.add_init_script(NO_PRINT)  # the ticket and checklist cases would print
     page = context.new_page()
     yield page
     context.close()

@@ -76,12 +76,10 @@ def test_search_with_the_on_screen_keyboard_and_take_a_ticket_in_albanian(
 def test_print_preview_of_a_ticket_is_an_80_mm_slip_with_a_visible_qr(
     catalogue_server, new_context
 ):
-    # The kiosk prints the slip by itself (window.print, silent under --kiosk-printing). Here
-    # the request is counted instead: a print in progress would refuse the PDF taken below.
-    context = new_context(KIOSK_VIEWPORT, has_touch=True)
-    context.add_init_script("window.__prints = 0; window.print = () => { window.__prints++; };")
-    kiosk = context.new_page()
-    kiosk.goto(f"{catalogue_server.url}/kiosk/centar?lang=en")
+    # The kiosk prints the slip by itself (window.print, silent under --kiosk-printing); in
+    # the tests the request is counted (conftest.NO_PRINT): a print in progress would refuse
+    # the PDF taken below.
+    kiosk = open_kiosk(new_context, catalogue_server, "en")
     kiosk.locator(".k-tile-service", has_text="Property tax").first.tap()
     kiosk.locator(".k-take").tap()
     code = kiosk.locator(".k-ticket-number")

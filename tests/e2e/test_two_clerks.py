@@ -106,6 +106,7 @@ def test_two_clerks_calling_at_once_get_different_tickets_and_see_each_other_liv
         expect(page.locator("#queue ol.ws-list .ws-code")).to_have_text(codes[2:])
 
     # Ana calls again: Bojana's queue follows without a reload.
+    wait_idle(ana)  # htmx binds the swapped-in N button when it settles
     ana.keyboard.press("n")
     expect(ana_ticket).to_have_text(codes[2])
     expect(bojana.locator("#waiting-total")).to_have_text("2")
