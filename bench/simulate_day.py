@@ -61,7 +61,8 @@ def build(app) -> tuple[int, list[int], dict[int, float]]:
             db.session.add(Counter(office=office, number=number, name={"en": f"Counter {number}"}))
         db.session.commit()
         counters = [c.id for c in office.counters]
-        offers = [o for o in office.services if o.active]
+        # What the kiosk offers: active at this office and published (the demo keeps drafts).
+        offers = [o for o in office.services if o.active and o.service.status == "published"]
         # A realistic mix: the most used services (first buttons) far more often (Zipf-like).
         mix = {o.service_id: 1 / (rank + 1) ** 0.9 for rank, o in enumerate(offers)}
         return office.id, counters, mix

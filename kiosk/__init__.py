@@ -75,6 +75,16 @@ def _derive_settings(app: Flask) -> None:
     """Fill in what the defaults leave open: the database URL and a kept secret key."""
     url = app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'kiosk.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not url.startswith("sqlite"):
+        # A server database: enough pooled connections for a busy process. A connection beyond
+        # the pool is closed when returned, and a new PostgreSQL connection costs a backend
+        # process (with SQLAlchemy's 5, issuing tickets at full speed spent much of its time
+        # connecting). 16 + 16 per process leaves room for several processes under
+        # PostgreSQL's default of 100 connections.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("pool_size", 16)
+        options.setdefault("max_overflow", 16)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("SECRET_KEY"):
         key_file = Path(app.instance_path) / "secret_key"
         if not key_file.exists():

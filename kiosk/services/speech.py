@@ -280,6 +280,10 @@ class SpeechCache:
     def __init__(self, directory: Path | str, espeak: str | None = "espeak-ng"):
         self.directory = Path(directory)
         self.espeak = shutil.which(espeak) if espeak else None
+        # Speech is made in the background after a call; at a lower priority it never slows
+        # the pushes that put the call on the screens (on a 2-core box it would).
+        nice = shutil.which("nice")
+        self._prefix = [nice, "-n", "10"] if nice else []
         self._made = 0
 
     @property
@@ -338,7 +342,7 @@ class SpeechCache:
         os.close(fd)
         try:
             result = subprocess.run(
-                [self.espeak, "-v", voice, "-s", str(speed), "-w", tmp, "--", text],
+                [*self._prefix, self.espeak, "-v", voice, "-s", str(speed), "-w", tmp, "--", text],
                 capture_output=True,
                 timeout=ESPEAK_TIMEOUT,
                 check=False,

@@ -1,0 +1,224 @@
+"""Kiosk pages: bytes transferred and time to paint, from the local server, in Chromium.
+
+Starts its own ``python -m kiosk`` on a temporary SQLite file (demo data, every office open all
+day) and opens each screen a citizen meets, ``--runs`` times, each time in a fresh browser
+context (an empty cache, as a kiosk after a restart):
+
+- full page loads: the start screen (Macedonian and English), a topic, a life event, all
+  services, the search screen, a service's page, its printable checklist, the phone page of a
+  ticket (``/t/<token>``) and the A4 information sheet. Bytes = every response of the load
+  (document, CSS, scripts, fonts, images: headers and bodies as sent); paint = the browser's
+  first-contentful-paint and the load event, from the start of the navigation;
+- the screens a kiosk swaps in with htmx from its start screen: a service's page (tap a tile),
+  search results (a query typed), the ticket (tap "Take a ticket"). Bytes = the fragment's
+  response; time = from the tap (or the query) to the next frame after htmx settled it.
+
+Targets (issue 3): every kiosk page under 100 KB transferred, painted in under 300 ms.
+
+    .venv/bin/python bench/kiosk_pages.py --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import urllib.request
+
+import _common as c
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+KIOSK = {"width": 1080, "height": 1920}
+PHONE = {"width": 390, "height": 844}
+BYTES_TARGET = 100 * 1024
+PAINT_TARGET_MS = 300
+
+PAINT = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+  return {fcp: fcp ? fcp.startTime : null, load: nav ? nav.loadEventEnd : null};
+}"""
+
+# Resolves with the ms from now to the first frame after htmx settles the next swap.
+SWAP_TIMER = """() => new Promise(resolve => {
+  const t0 = performance.now();
+  document.body.addEventListener("htmx:afterSettle", () =>
+    requestAnimationFrame(() => resolve(performance.now() - t0)), {once: true});
+})"""
+
+
+def issue_ticket(base: str, service: str = c.SERVICE_OF_COUNTER_1) -> dict:
+    request = urllib.request.Request(
+        f"{base}/api/v1/offices/centar/tickets",
+        data=json.dumps({"service": service}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def first_link(base: str, pattern: str) -> str:
+    with urllib.request.urlopen(f"{base}/kiosk/centar?lang=en", timeout=10) as response:
+        html = response.read().decode()
+    match = re.search(pattern, html)
+    if not match:
+        raise SystemExit(f"no link matching {pattern!r} on the start screen")
+    return match.group(0)
+
+
+def record_xhrs(page) -> list:
+    """The page's XMLHttpRequests from now on (htmx's), as they finish."""
+    xhrs: list = []
+    page.on("requestfinished", lambda r: r.resource_type == "xhr" and xhrs.append(r))
+    return xhrs
+
+
+def transferred(request) -> int:
+    sizes = request.sizes()
+    return sizes["responseHeadersSize"] + sizes["responseBodySize"]
+
+
+def load(browser, url: str, viewport: dict) -> tuple[int, int, float, float]:
+    """Open ``url`` in a fresh context; (bytes, responses, fcp ms, load ms)."""
+    context = browser.new_context(viewport=viewport, has_touch=True, locale="en-GB")
+    context.add_init_script("window.print = () => {};")  # the checklist prints by itself
+    page = context.new_page()
+    done = []
+    page.on("requestfinished", lambda r: done.append(r))
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(300)  # late requests (the socket's handshake is not counted: WS)
+    timing = page.evaluate(PAINT)
+    total = sum(transferred(r) for r in done)
+    context.close()
+    return total, len(done), timing["fcp"], timing["load"]
+
+
+def swap(browser, url: str, action) -> tuple[int, float]:
+    """On a loaded screen, do ``action``; (bytes of the XHRs, ms to the painted swap)."""
+    context = browser.new_context(viewport=KIOSK, has_touch=True, locale="en-GB")
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.wait_for_timeout(300)
+    xhrs = record_xhrs(page)
+    timer = page.evaluate_handle(SWAP_TIMER)
+    action(page)
+    ms = page.evaluate("p => p", timer)
+    page.wait_for_timeout(200)
+    total = sum(transferred(r) for r in xhrs)
+    context.close()
+    return total, ms
+
+
+def tap_service(page) -> None:
+    page.locator(".k-tile-service").first.tap()
+
+
+def type_query(page) -> None:
+    page.locator("#k-search-input").fill("izvod")  # htmx waits 150 ms for the next key first
+
+
+def row(name: str, sizes: list[int], times: list[float], count: int | None = None) -> bool:
+    size = max(sizes)
+    p50 = statistics.median(times)
+    worst = max(times)
+    ok = size < BYTES_TARGET and worst < PAINT_TARGET_MS
+    extra = f" in {count} responses" if count else ""
+    print(
+        f"  {name:<34} {size / 1024:6.1f} KB{extra:<16} paint p50 {p50:6.1f} ms, "
+        f"max {worst:6.1f} ms  {'ok' if ok else 'MISSED'}"
+    )
+    return ok
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    c.print_background_load()
+    with c.fresh_sqlite() as url:
+        server = c.BenchServer(url, demo=True, lifetime=900)
+        server.start()
+        try:
+            c.open_all_day(url)
+            base = server.url
+            ticket = issue_ticket(base)
+            service = first_link(base, r"/kiosk/centar/services/\d+")
+            pages = [
+                ("start (mk)", f"{base}/kiosk/centar", KIOSK),
+                ("start (en)", f"{base}/kiosk/centar?lang=en", KIOSK),
+                ("topic", base + first_link(base, r"/kiosk/centar/categories/[\w-]+"), KIOSK),
+                ("life event", base + first_link(base, r"/kiosk/centar/life-events/[\w-]+"), KIOSK),
+                ("all services", f"{base}/kiosk/centar/services?lang=en", KIOSK),
+                ("search", f"{base}/kiosk/centar/search?lang=en", KIOSK),
+                ("service page", f"{base}{service}?lang=en", KIOSK),
+                ("checklist", f"{base}{service}/checklist?lang=en", KIOSK),
+                ("phone page", f"{base}/t/{ticket['token']}?lang=en", PHONE),
+                ("A4 sheet", f"{base}{service}/sheet?lang=en", KIOSK),
+            ]
+            ok = True
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+                try:
+                    load(browser, pages[0][1], KIOSK)  # the server's first render is not counted
+                    print(
+                        f"full page loads, empty cache, {args.runs} runs each "
+                        "(bytes: the largest run; paint: first-contentful-paint)"
+                    )
+                    for name, page_url, viewport in pages:
+                        results = [load(browser, page_url, viewport) for _ in range(args.runs)]
+                        ok &= row(
+                            name, [r[0] for r in results], [r[2] for r in results], results[0][1]
+                        )
+                    loads = [load(browser, pages[0][1], KIOSK)[3] for _ in range(args.runs)]
+                    print(f"  (start screen's load event: p50 {statistics.median(loads):.1f} ms)")
+
+                    print("screens swapped in by htmx (bytes: the fragments; time: from the tap)")
+                    for name, start, action in (
+                        ("service page (tap a tile)", pages[1][1], tap_service),
+                        ("search results (+150 ms pause)", pages[5][1], type_query),
+                    ):
+                        results = [swap(browser, start, action) for _ in range(args.runs)]
+                        ok &= row(name, [r[0] for r in results], [r[1] for r in results])
+                    results = []
+                    for _ in range(args.runs):
+                        results.append(_ticket_swap(browser, base))
+                    ok &= row(
+                        "ticket (tap Take a ticket)",
+                        [r[0] for r in results],
+                        [r[1] for r in results],
+                    )
+                finally:
+                    browser.close()
+        finally:
+            server.stop()
+    verdict = "met" if ok else "MISSED"
+    print(f"targets (< {BYTES_TARGET // 1024} KB, < {PAINT_TARGET_MS} ms): {verdict}")
+    return 0
+
+
+def _ticket_swap(browser, base: str) -> tuple[int, float]:
+    """From a service's page, tap "Take a ticket": the ticket fragment and its paint."""
+    context = browser.new_context(viewport=KIOSK, has_touch=True, locale="en-GB")
+    context.add_init_script("window.print = () => {};")
+    page = context.new_page()
+    page.goto(f"{base}/kiosk/centar?lang=en", wait_until="load")
+    page.locator(".k-tile-service").first.tap()
+    page.locator(".k-take").wait_for()
+    page.wait_for_timeout(300)
+    xhrs = record_xhrs(page)
+    timer = page.evaluate_handle(SWAP_TIMER)
+    page.locator(".k-take").tap()
+    ms = page.evaluate("p => p", timer)
+    page.wait_for_timeout(200)
+    total = sum(transferred(r) for r in xhrs)
+    context.close()
+    return total, ms
+
+
+if __name__ == "__main__":
+    sys.exit(main())
