@@ -17,11 +17,11 @@
     if (!isKey(event, key)) return false;
     if (event.ctrlKey || event.altKey || event.metaKey) return false;
     if (document.querySelector("dialog[open]")) return false;
-    // Typing in a field is not a shortcut; a field of a closed dialog that kept the focus is
-    // no field the clerk is typing in.
+    // Typing in a field is not a shortcut; a field of a (closed, see above) dialog that kept
+    // the focus is no field the clerk is typing in.
     var target = event.target;
     var field = target && target.closest && target.closest("input, select, textarea");
-    return !field || !!(field.closest("dialog") && !field.closest("dialog[open]"));
+    return !field || !!field.closest("dialog");
   };
 
   var FOCUSABLE = "select:not([disabled]), input:not([disabled]):not([type=hidden]), " +
