@@ -47,7 +47,7 @@ def _banner(app, host: str, port: int, loaded: bool) -> str:
     base = f"http://{shown}:{port}"
     lines = ["", f"kiosk is running on {base}  (database: {app.config['SQLALCHEMY_DATABASE_URI']})"]
     if loaded:
-        lines.append("The demo municipality was loaded.")
+        lines.append("The demo data was loaded (Kisela Voda and Haskovo).")
     for office in db.session.scalars(db.select(Office).order_by(Office.id)):
         lines.append(f"  {office.display_name()}")
         lines.append(f"    kiosk    {base}/kiosk/{office.slug}")

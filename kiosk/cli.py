@@ -48,7 +48,7 @@ def init_db():
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo():
-    """Load the demo municipality into an empty database."""
+    """Load the demo municipalities (Kisela Voda, Haskovo) into an empty database."""
     if prepare_database(demo=True):
         click.echo("Demo data loaded.")
     else:

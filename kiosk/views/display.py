@@ -92,8 +92,10 @@ def _screen_settings(viewer: Device | bool) -> dict:
     return settings
 
 
-def _pairing_page(device: Device | None = None, status: int = 200):
-    """The pairing screen: a one-time code, big, and where an administrator enters it."""
+def _pairing_page(device: Device | None = None, office: Office | None = None):
+    """The pairing screen: a one-time code, big, and where an administrator enters it.
+
+    In the office's first language when the address names an office, else the default."""
     token = None
     if device is None or device.revoked_at is not None:
         begin_write(db.session)
@@ -101,7 +103,7 @@ def _pairing_page(device: Device | None = None, status: int = 200):
         db.session.commit()
     elif device_rules.refresh_code(db.session, device):
         db.session.commit()
-    lang = current_app.config["DEFAULT_LANGUAGE"]
+    lang = office.languages[0] if office else current_app.config["DEFAULT_LANGUAGE"]
     use_language(lang)
     langs = list(dict.fromkeys([lang, "en"]))
     admin_url = url_for("admin.list_devices", _external=True)
@@ -115,8 +117,7 @@ def _pairing_page(device: Device | None = None, status: int = 200):
             langs=langs,
             qr=Markup(qr.svg_inline(dark="#071528", light="#ffffff", border=2, omitsize=True)),
             ttl_minutes=int(device_rules.PAIRING_TTL.total_seconds() // 60),
-        ),
-        status,
+        )
     )
     response.headers["Cache-Control"] = "no-store"
     if token:
@@ -183,7 +184,7 @@ def board(office: str):
         device = realtime.request_device()
         if device is not None and (url := screen_url(device)):
             return redirect(url)  # paired to another office or kind of screen
-        return _pairing_page(device)
+        return _pairing_page(device, office_obj)
     if isinstance(viewer, Device):
         realtime.note_seen(viewer)
     use_language(office_obj.languages[0], office_obj.timezone)
@@ -247,7 +248,7 @@ def counter(office: str, number: int):
         device = realtime.request_device()
         if device is not None and (url := screen_url(device)):
             return redirect(url)
-        return _pairing_page(device)
+        return _pairing_page(device, office_obj)
     if isinstance(viewer, Device):
         realtime.note_seen(viewer)
     use_language(office_obj.languages[0], office_obj.timezone)

@@ -72,6 +72,16 @@ def test_an_unpaired_browser_gets_the_pairing_screen_instead_of_the_display(clie
     assert client.get("/display/centar/counter/1/panel").status_code == 403
 
 
+def test_an_offices_unpaired_screen_speaks_that_offices_language(client, factory, db, office):
+    factory.office("haskovo", services=(("ADDR", "A"),), languages=("bg", "en", "tr"))
+    db.session.commit()
+    html = client.get("/display/haskovo").get_data(as_text=True)
+    assert '<html lang="bg"' in html and "Код за сдвояване" in html
+    assert 'lang="en" class="ml ml-2 p-step"' in html  # with English under it
+    assert 'id="pairing-code"' in client.get("/display/haskovo/counter/1").get_data(as_text=True)
+    assert "Код за спарување" in client.get("/display/").get_data(as_text=True)  # default: mk
+
+
 def test_an_administrator_pairs_the_screen_by_its_code(client, admin, office, db):
     code = shown_code(client.get("/display/").get_data(as_text=True))
     response = pair(admin, code, office)
