@@ -120,6 +120,11 @@ def test_the_admin_navigation_links_to_the_offices(logged_in):
     assert 'href="/admin/offices"' in html and f'href="{PAGE}"' in html
 
 
+def test_the_dashboard_names_each_offices_municipality(logged_in):
+    html = logged_in.get("/admin/").get_data(as_text=True)
+    assert '<p class="office-org">Test Town</p>' in html
+
+
 # ------------------------------------------------------------------------------- new office
 
 

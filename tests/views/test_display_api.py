@@ -22,6 +22,17 @@ def test_display_board_fragment_shows_the_latest_call(client, office, factory, d
     )
     assert "<html" not in html
     assert 'class="d-call-number"' in html and "A001" in html
+    # the only call is the current one: the "last calls" list does not claim there was none
+    assert "Претходните повикувања се наведени тука." in html
+    assert "Денес сè уште нема повикувања." not in html
+
+
+def test_a_board_before_the_first_call_says_so(client, office, clerk, auth):
+    auth.login()
+    html = client.get("/display/centar/board", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    assert "Денес сè уште нема повикувања." in html
 
 
 def test_api_lists_offices(client, office):
