@@ -16,6 +16,10 @@ class Config:
     # None means: generated once and kept in the instance folder.
     SECRET_KEY: str | None = None
 
+    # Flask-Compress: pages, fragments, CSS and scripts go out gzipped (a kiosk's first load is
+    # a third of its size); streamed responses (exports, audio) are left as they are.
+    COMPRESS_STREAMS: bool = False
+
     # Interface languages offered, in the order the language switch shows them.
     LANGUAGES: list[str] = ["mk", "sq", "bg", "en", "tr"]
     DEFAULT_LANGUAGE: str = "mk"

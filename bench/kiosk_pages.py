@@ -41,12 +41,13 @@ PAINT = """() => {
   return {fcp: fcp ? fcp.startTime : null, load: nav ? nav.loadEventEnd : null};
 }"""
 
-# Resolves with the ms from now to the first frame after htmx settles the next swap.
-SWAP_TIMER = """() => new Promise(resolve => {
+# Starts a timer: window.__swap resolves with the ms from now to the first frame after htmx
+# settles the next swap. (Kept on window: Playwright's evaluate waits for a returned promise.)
+SWAP_TIMER = """() => { window.__swap = new Promise(resolve => {
   const t0 = performance.now();
   document.body.addEventListener("htmx:afterSettle", () =>
     requestAnimationFrame(() => resolve(performance.now() - t0)), {once: true});
-})"""
+}); }"""
 
 
 def issue_ticket(base: str, service: str = c.SERVICE_OF_COUNTER_1) -> dict:
@@ -106,9 +107,9 @@ def swap(browser, url: str, action, before=None) -> tuple[int, float]:
         before(page)
     page.wait_for_timeout(300)
     xhrs = record_xhrs(page)
-    timer = page.evaluate_handle(SWAP_TIMER)
+    page.evaluate(SWAP_TIMER)
     action(page)
-    ms = page.evaluate("p => p", timer)
+    ms = page.evaluate("() => window.__swap")
     page.wait_for_timeout(200)
     total = sum(transferred(r) for r in xhrs)
     context.close()

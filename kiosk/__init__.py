@@ -12,14 +12,23 @@ from flask import Flask, request
 # socketio.init_app, which hands the registered handlers to each new app's server.
 from . import cli, errors, i18n, realtime
 from .database import begin_write, configure_engine
-from .extensions import babel, csrf, db, htmx_ext, login, migrate, socketio
+from .extensions import babel, compress, csrf, db, htmx_ext, login, migrate, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class KioskFlask(Flask):
+    def send_static_file(self, filename: str):
+        """A static file read whole, so Flask-Compress gzips it (it leaves streams alone)."""
+        response = super().send_static_file(filename)
+        response.direct_passthrough = False
+        response.make_sequence()  # reads the file and closes it
+        return response
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration in layers, extensions, blueprints."""
-    app = Flask(
+    app = KioskFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -37,6 +46,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     htmx_ext.init_app(app)
+    compress.init_app(app)
     login.init_app(app)
     i18n.init_app(app, babel)
     socketio.init_app(

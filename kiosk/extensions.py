@@ -1,6 +1,7 @@
 """Flask extensions, created without an app and bound in ``create_app``."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -32,3 +33,4 @@ babel = Babel()
 login = LoginManager()
 csrf = CSRFProtect()
 htmx_ext = Htmx()
+compress = Compress()  # gzip/brotli for pages, fragments, CSS and scripts: a kiosk's first load

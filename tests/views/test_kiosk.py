@@ -101,3 +101,18 @@ def test_ticket_without_csrf_token_is_refused(client, office, factory):
     assert "expired" in response.get_data(as_text=True) or "истече" in response.get_data(
         as_text=True
     )
+
+
+def test_pages_and_scripts_travel_compressed_to_a_browser_that_asks(client, office):
+    page = client.get("/kiosk/centar", headers={"Accept-Encoding": "gzip, deflate"})
+    assert page.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in page.headers["Vary"]
+    script = client.get("/static/js/htmx-2.0.11.min.js", headers={"Accept-Encoding": "gzip"})
+    assert script.headers["Content-Encoding"] == "gzip"
+    assert len(script.data) < 25_000  # 52 KB as a file
+    script.close()
+    plain = client.get("/kiosk/centar")  # a client that does not ask gets plain text
+    assert "Content-Encoding" not in plain.headers and "<html" in plain.get_data(as_text=True)
+    font = client.get("/static/fonts/noto-sans-latin-400-normal.woff2",
+                      headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in font.headers  # woff2 is compressed already
+    font.close()
