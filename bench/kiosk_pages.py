@@ -4,7 +4,8 @@ Starts its own ``python -m kiosk`` on a temporary SQLite file (demo data, every 
 day) and opens each screen a citizen meets, ``--runs`` times, each time in a fresh browser
 context (an empty cache, as a kiosk after a restart):
 
-- full page loads: the start screen (Macedonian and English), a topic, a life event, all
+- full page loads: the start screen (Kisela Voda in Macedonian, English and Albanian; Haskovo
+  in Bulgarian and Turkish), a topic, a life event, all
   services, the search screen, a service's page, its printable checklist, the phone page of a
   ticket (``/t/<token>``) and the A4 information sheet. Bytes = every response of the load
   (document, CSS, scripts, fonts, images: headers and bodies as sent); paint = the browser's
@@ -165,6 +166,9 @@ def main(argv=None) -> int:
             pages = [
                 ("start (mk)", f"{base}/kiosk/centar", KIOSK),
                 ("start (en)", f"{base}/kiosk/centar?lang=en", KIOSK),
+                ("start (sq)", f"{base}/kiosk/centar?lang=sq", KIOSK),
+                ("start (bg, Haskovo)", f"{base}/kiosk/haskovo", KIOSK),
+                ("start (tr, Haskovo)", f"{base}/kiosk/haskovo?lang=tr", KIOSK),
                 ("topic", base + first_link(base, r"/kiosk/centar/categories/[\w-]+"), KIOSK),
                 ("life event", base + first_link(base, r"/kiosk/centar/life-events/[\w-]+"), KIOSK),
                 ("all services", f"{base}/kiosk/centar/services?lang=en", KIOSK),
@@ -192,14 +196,15 @@ def main(argv=None) -> int:
                     print(f"  (start screen's load event: p50 {statistics.median(loads):.1f} ms)")
 
                     print("screens swapped in by htmx (bytes: the fragments; time: from the tap)")
+                    url_of = {name: url for name, url, _ in pages}
                     for name, start, action in (
-                        ("service page (tap a tile)", pages[1][1], tap_service),
-                        ("search results (+150 ms pause)", pages[5][1], type_query),
+                        ("service page (tap a tile)", url_of["start (en)"], tap_service),
+                        ("search results (+150 ms pause)", url_of["search"], type_query),
                     ):
                         results = [swap(browser, start, action) for _ in range(args.runs)]
                         ok &= row(name, [r[0] for r in results], [r[1] for r in results])
                     results = [
-                        swap(browser, pages[1][1], take_ticket, before=open_service)
+                        swap(browser, url_of["start (en)"], take_ticket, before=open_service)
                         for _ in range(args.runs)
                     ]
                     ok &= row(
