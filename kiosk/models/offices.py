@@ -67,6 +67,13 @@ class Office(db.Model):
         """The office's name in the first of the given languages it has."""
         return pick(self.name, languages or self.languages)
 
+    def municipality_name(self, languages=None) -> str:
+        """Its organisation's name to show beside the office's, or "" when the office's own
+        name already says it ("Municipality of Kisela Voda — Service Hall")."""
+        languages = languages or self.languages
+        name = pick(self.organisation.name, languages)
+        return "" if not name or name in self.display_name(languages) else name
+
 
 class SpecialDay(db.Model):
     """A date with other hours than the week's: a holiday (no spans) or a shortened day."""
