@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app({"DEMO_DATA": False} if args.no_demo else None)
     with app.app_context():
         loaded = prepare_database(demo=app.config["DEMO_DATA"])
+        _compile_templates(app)
         print(_banner(app, args.host, args.port, loaded), flush=True)
     housekeeping.start(app)
     socketio.run(
@@ -37,6 +38,13 @@ def main(argv: list[str] | None = None) -> None:
         use_reloader=False,
         log_output=not args.quiet,
     )
+
+
+def _compile_templates(app) -> None:
+    """Compile every page and fragment now (about 0.6 s), so that the first citizen after a
+    restart does not wait for Jinja to compile the screen they open."""
+    for name in app.jinja_env.list_templates(extensions=["html"]):
+        app.jinja_env.get_template(name)
 
 
 def _banner(app, host: str, port: int, loaded: bool) -> str:

@@ -10,7 +10,8 @@
  *   than 20); any touch continues, and nobody answering returns the kiosk to its start screen
  *   in the office's default language with normal text and contrast.
  *
- * Loaded in <head> without defer: the mode classes must be on <html> before the page paints.
+ * Loaded with defer so that the page paints without waiting for it; a one-line script in
+ * templates/kiosk/base.html puts the mode classes on <html> before the first paint.
  */
 (function () {
   "use strict";
@@ -63,7 +64,7 @@
     });
   }
 
-  applyModes(); // before the first paint
+  applyModes(); // the buttons' aria-pressed (the classes are already there)
 
   function toggleMode(mode) {
     setFlag("kiosk.mode." + mode, !root.classList.contains(MODES[mode]));
