@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -55,6 +55,7 @@ CALL_RETRIES = 8
 OUTCOMES = ("served", "incomplete_documents", "referred", "other")
 BREAK_REASONS = ("short", "lunch", "meeting", "technical", "other")
 POSITIONS = ("end", "front", "age")
+_INSERT_EVENT = insert(TicketEvent.__table__)  # built once: it is on every state change
 
 
 # --- issuing -----------------------------------------------------------------------------
@@ -154,9 +155,15 @@ def call_next(
     """
     now = now or utcnow()
     _ready_to_call(session, counter, clerk, now)
-    current = current_ticket(session, counter)
-    if current is not None:
-        _finish(session, current, counter=counter, clerk=clerk, now=now, auto=True)
+    finished = session.execute(
+        update(Ticket)
+        .where(Ticket.counter_id == counter.id, Ticket.status == TicketStatus.CALLED)
+        .values(status=TicketStatus.DONE, finished_at=now, outcome="served")
+        .returning(Ticket.id, Ticket.office_id, Ticket.status)
+    ).all()
+    for row in finished:  # the ticket being served: finished as "served"
+        _record(session, row, "finished", counter=counter, clerk=clerk, now=now,
+                outcome="served", auto=True)
     prefs = served_preferences(session, counter)
     cond = callable_filter(counter, prefs)
     order = call_order(counter, prefs, priority_turn(session, counter.office, now))
@@ -551,9 +558,11 @@ def _finish(session, ticket, *, counter, clerk, now, auto=False, outcome="served
 
 
 def _record(session, ticket, kind, *, now, counter=None, clerk=None, counter_id=None, **data):
-    """Append one event to the ticket's log."""
-    session.add(
-        TicketEvent(
+    """Append one event to the ticket's log: a plain INSERT on the session's connection (no
+    unit-of-work flush, the row is never read back in this transaction)."""
+    session.connection().execute(
+        _INSERT_EVENT,
+        dict(
             ticket_id=ticket.id,
             office_id=ticket.office_id,
             at=now,
@@ -564,4 +573,3 @@ def _record(session, ticket, kind, *, now, counter=None, clerk=None, counter_id=
             data=data,
         )
     )
-    session.flush()
