@@ -245,7 +245,7 @@ def office_changed(office: Office, *, urgent: bool = False) -> None:
 
 def push_office(office: Office) -> None:
     """Render the office's board, counter panels and clerks' signal, and emit them."""
-    state = office_state(db.session, office)
+    state = office_state(db.session, office, waiting_only=True)
     calls = calls_to_announce(state)
     html = render_board(office, state, calls)
     socketio.emit(

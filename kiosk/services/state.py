@@ -23,6 +23,17 @@ from .clock import local_now
 from .routing import served_service_ids, waiting_filter
 
 RECENT_CALLS = 8
+# What queue screens show of a service: its names and whether it is offered. Its catalogue
+# text (descriptions, documents as JSON) stays unloaded on every push of a board.
+QUEUE_FACING = (
+    Service.code,
+    Service.name,
+    Service.short_name,
+    Service.icon,
+    Service.status,
+    Service.valid_from,
+    Service.valid_to,
+)
 
 
 @dataclass(frozen=True)
@@ -73,15 +84,18 @@ def office_version(session: Session, office_id: int) -> int:
 
 
 def office_state(
-    session: Session, office: Office, *, now: dt.datetime | None = None
+    session: Session, office: Office, *, now: dt.datetime | None = None, waiting_only=False
 ) -> OfficeState:
-    """Now serving at each counter, the latest calls and the waiting per service."""
+    """Now serving at each counter, the latest calls and the waiting per service.
+
+    ``waiting_only``: only the services somebody waits for (what the displays show; the
+    pusher renders the board after every change, so it loads no more than it needs)."""
     version = office_version(session, office.id)
     serving = {
         t.counter_id: t
         for t in session.scalars(
             select(Ticket)
-            .options(joinedload(Ticket.service))
+            .options(joinedload(Ticket.service).load_only(*QUEUE_FACING))
             .where(Ticket.office_id == office.id, Ticket.status == TicketStatus.CALLED)
         )
     }
@@ -93,7 +107,7 @@ def office_state(
         version=version,
         counters=counters,
         calls=recent_calls(session, office),
-        services=waiting_by_service(session, office),
+        services=waiting_by_service(session, office, waiting_only=waiting_only),
         now=now or utcnow(),
     )
 
@@ -104,7 +118,7 @@ def recent_calls(session: Session, office: Office, limit: int = RECENT_CALLS) ->
         select(TicketEvent, Ticket, Counter)
         .join(Ticket, TicketEvent.ticket_id == Ticket.id)
         .join(Counter, TicketEvent.counter_id == Counter.id)
-        .options(joinedload(Ticket.service))
+        .options(joinedload(Ticket.service).load_only(*QUEUE_FACING))
         .where(
             TicketEvent.office_id == office.id,
             TicketEvent.kind.in_(("called", "recalled")),
@@ -125,9 +139,14 @@ def recent_calls(session: Session, office: Office, limit: int = RECENT_CALLS) ->
 
 
 def waiting_by_service(
-    session: Session, office: Office, service_ids: list[int] | None = None
+    session: Session,
+    office: Office,
+    service_ids: list[int] | None = None,
+    *,
+    waiting_only: bool = False,
 ) -> list[ServiceWaiting]:
-    """Each active service of the office with how many wait for it and since when."""
+    """Each active service of the office with how many wait for it and since when
+    (``waiting_only``: only those with somebody waiting)."""
     counts = {
         sid: (n, oldest)
         for sid, n, oldest in session.execute(
@@ -136,24 +155,30 @@ def waiting_by_service(
             .group_by(Ticket.service_id)
         )
     }
+    if waiting_only:
+        if not counts:
+            return []
+        service_ids = list(counts) if service_ids is None else service_ids
     offers = session.scalars(
         select(OfficeService)
         .join(OfficeService.service)
-        .options(contains_eager(OfficeService.service), joinedload(OfficeService.queue))
+        .options(
+            contains_eager(OfficeService.service).load_only(*QUEUE_FACING),
+            joinedload(OfficeService.queue),
+        )
         .where(
             OfficeService.office_id == office.id,
             OfficeService.active.is_(True),
             Service.status == "published",
+            *([OfficeService.service_id.in_(service_ids)] if service_ids is not None else []),
         )
         .order_by(OfficeService.position, OfficeService.id)
     )
     result = []
     today = local_now(utcnow(), office.timezone).date()
     for offer in offers:
-        if service_ids is not None and offer.service_id not in service_ids:
-            continue
         n, oldest = counts.get(offer.service_id, (0, None))
-        if not n and not is_offered(offer.service, today):
+        if not n and (waiting_only or not is_offered(offer.service, today)):
             continue  # no longer (or not yet) offered, and nobody left waiting for it
         if oldest is not None and oldest.tzinfo is None:
             oldest = oldest.replace(tzinfo=dt.UTC)

@@ -133,7 +133,7 @@ def _pairing_page(device: Device | None = None, office: Office | None = None):
 
 
 def _board_context(office: Office) -> dict:
-    state = office_state(db.session, office)
+    state = office_state(db.session, office, waiting_only=True)
     return {
         "office": office,
         "state": state,
@@ -231,7 +231,7 @@ def _counter_or_404(office: Office, number: int) -> Counter:
 
 
 def _counter_context(office: Office, counter: Counter) -> dict:
-    state = office_state(db.session, office)
+    state = office_state(db.session, office, waiting_only=True)
     ticket = db.session.scalar(
         db.select(Ticket).where(Ticket.counter_id == counter.id, Ticket.status == "called")
     )

@@ -20,7 +20,10 @@ def test_the_start_screen_has_help_larger_text_and_high_contrast_buttons(client,
     assert 'data-kiosk-mode="high-contrast" aria-pressed="false"' in footer
     assert '<dialog id="k-help"' in html and "How to use this kiosk" in html
     assert "Are you still there?" in html
-    assert '<script src="/static/js/kiosk.js"></script>' in html
+    assert '<script src="/static/js/kiosk.js" defer></script>' in html
+    # the modes a citizen chose are on <html> before the first paint, without waiting for it
+    head = html.split("</head>")[0]
+    assert 'sessionStorage.getItem("kiosk.mode." + m)' in head
 
 
 def test_idle_settings_come_from_the_config_and_the_reset_drops_the_language(app, client, office):

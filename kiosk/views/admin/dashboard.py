@@ -20,7 +20,7 @@ def dashboard():
     offices = db.session.scalars(db.select(Office).order_by(Office.id)).all()
     rows = []
     for office in offices:
-        state = office_state(db.session, office)
+        state = office_state(db.session, office, waiting_only=True)
         today = business_date(state.now, office.timezone)
         by_status = dict(
             db.session.execute(
