@@ -71,7 +71,7 @@ def main() -> None:
 
                 with app.test_request_context():
                     office = db.session.scalar(db.select(Office).filter_by(slug="centar"))
-                    realtime.office_changed(office)
+                    realtime.push_office(office)  # what the pusher thread does after a change
                     db.session.remove()
 
         for _ in range(3):  # warm-up: templates compiled, statements cached

@@ -6,10 +6,11 @@ seconds at counters 1-4 in turn (a ticket is issued through the API before each 
 queue never runs dry). It reports:
 
 - the JS heap (after a forced garbage collection) and the DOM size at the start, after the
-  first minute (where they settle) and at the end, and the change from the first minute. A
-  heap snapshot diff over minutes 1-4 (2 calls/s) found no JavaScript objects or nodes
-  accumulating: what grows is V8's optimised code (hot functions tiering up) and DevTools'
-  own records of the page's requests (the benchmark's CDP session), a few hundred KiB;
+  first minute and every five minutes, and the change from the first minute to the end; then
+  what a heap snapshot at 1 min and at the end holds: JavaScript values (what a leak in the
+  page's scripts would grow), compiled code (V8 optimising the hot functions: it grows for
+  the first ten minutes or so, then stays) and native objects (DOM, Blink, DevTools' records
+  of the page's requests);
 - missed calls: calls whose ticket never appeared on the display at all; and calls that were
   shown only among the last calls, because the next call came in the same push (on a loaded
   machine two calls a moment apart fold into one render: both are on the board, both are
@@ -31,7 +32,17 @@ import sys
 import time
 
 import _common as c
-from _display_common import BIRTH, CHROMIUM_ARGS, TAX, Clerk, issue, mib, open_display, page_memory
+from _display_common import (
+    BIRTH,
+    CHROMIUM_ARGS,
+    TAX,
+    Clerk,
+    heap_breakdown,
+    issue,
+    mib,
+    open_display,
+    page_memory,
+)
 
 
 def harvest(page) -> list[dict]:
@@ -72,6 +83,7 @@ def run(browser, server, url, duration, interval) -> int:
     calls: list[tuple[float, str]] = []  # (time.time() of the POST, ticket code called)
     shown: dict[str, float] = {}  # ticket code -> when the display first showed it called
     in_recent: set[str] = set()  # ticket codes the display listed among the last calls
+    snapshots: dict[str, dict] = {}  # heap snapshots' breakdown at 1 min and at the end
     errors = 0
     started = time.monotonic()
     next_sample = 60.0
@@ -96,6 +108,8 @@ def run(browser, server, url, duration, interval) -> int:
             label = "1 min" if next_sample == 60 else f"{next_sample / 60:.0f} min"
             mem = page_memory(page, cdp)
             samples.append((label, elapsed, mem))
+            if next_sample == 60:
+                snapshots["1 min"] = heap_breakdown(cdp)
             print(
                 f"  {label:>6}: heap {mib(mem['heap_used'])}, DOM {mem['dom_nodes']} nodes"
                 f" ({mem['dom_in_document']} in the document, {mem['dom_elements']} elements),"
@@ -114,6 +128,7 @@ def run(browser, server, url, duration, interval) -> int:
             shown[board["code"]] = board["t"] / 1000
         in_recent.update(board["recent"])
     samples.append(("end", time.monotonic() - started, page_memory(page, cdp)))
+    snapshots["end"] = heap_breakdown(cdp)
     stats = page.evaluate(
         "() => Object.assign({queued: window.kioskAnnouncer.queueLength()},"
         " window.kioskAnnouncer.stats)"
@@ -163,6 +178,12 @@ def run(browser, server, url, duration, interval) -> int:
         f"end vs 1 min: heap {change('heap_used'):+.1f} %, DOM nodes {change('dom_nodes'):+.1f} %,"
         f" elements {change('dom_elements'):+.1f} %"
     )
+    print("heap snapshots (self sizes), 1 min -> end:")
+    for key, what in (("js", "JavaScript values"), ("code", "compiled code"),
+                      ("native", "native (DOM, Blink, DevTools)")):
+        before, after = snapshots["1 min"][key], snapshots["end"][key]
+        print(f"  {what:<30} {before / 1024:8.1f} KiB -> {after / 1024:8.1f} KiB"
+              f" ({(after - before) / before * 100:+.1f} %)")
     ok = not missed and all(
         abs(change(key)) <= 10 for key in ("heap_used", "dom_nodes", "dom_in_document")
     )

@@ -558,8 +558,9 @@ def _finish(session, ticket, *, counter, clerk, now, auto=False, outcome="served
 
 
 def _record(session, ticket, kind, *, now, counter=None, clerk=None, counter_id=None, **data):
-    """Append one event to the ticket's log: a plain INSERT on the session's connection (no
-    unit-of-work flush, the row is never read back in this transaction)."""
+    """Append one event to the ticket's log: an INSERT executed at once on the session's
+    connection (cheaper than an ORM object and its flush; nothing reads events back through
+    the session's identity map)."""
     session.connection().execute(
         _INSERT_EVENT,
         dict(
