@@ -126,7 +126,7 @@ class Clerks:
     def call(self, counter_id: int) -> bool:
         """One call; False when the queue was empty."""
         from sqlalchemy.exc import OperationalError
-        from sqlalchemy.orm import Session
+        from sqlalchemy.orm import Session, joinedload
 
         from kiosk.database import begin_write
         from kiosk.models import Counter
@@ -138,7 +138,9 @@ class Clerks:
         try:
             with guard, Session(self.engine, expire_on_commit=False) as session:
                 begin_write(session)
-                ticket = rules.call_next(session, session.get(Counter, counter_id))
+                # loaded as the clerk's request loads it (kiosk.views.common.counter_for_clerk)
+                counter = session.get(Counter, counter_id, options=[joinedload(Counter.office)])
+                ticket = rules.call_next(session, counter)
                 session.commit()
         except QueueEmpty:
             self.empty.add(counter_id)

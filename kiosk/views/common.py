@@ -6,6 +6,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login
 from ..models import Counter, Office, Role, User
@@ -44,7 +45,7 @@ def roles_required(*roles: Role):
 
 def counter_for_clerk(counter_id: int) -> Counter:
     """The counter, if the logged-in clerk may work at it (their own office); else 404/403."""
-    counter = db.session.get(Counter, counter_id)
+    counter = db.session.get(Counter, counter_id, options=[joinedload(Counter.office)])
     if counter is None or not counter.office.active:
         abort(404)
     if current_user.role == Role.CLERK and current_user.office_id not in (None, counter.office_id):
