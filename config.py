@@ -31,8 +31,9 @@ class Config:
     DEMO_DATA: bool = True
 
     # Live pushes: "background" (a pusher thread per process folds bursts of changes into one
-    # push per office every REALTIME_MIN_INTERVAL seconds at most) or "inline" (pushed by the
-    # request itself: simpler to test, slower under load).
+    # push per office every REALTIME_MIN_INTERVAL seconds at most; a clerk's action is pushed
+    # by its request at once) or "inline" (every change pushed by the request itself: simpler
+    # to test, slower under load).
     REALTIME_PUSH: str = "background"
     REALTIME_MIN_INTERVAL: float = 0.1
 
