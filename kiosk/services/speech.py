@@ -363,13 +363,22 @@ class SpeechCache:
     def prune(self, max_bytes: int = CACHE_MAX_BYTES) -> int:
         """Remove the least recently made audio beyond ``max_bytes``, with its phrase; return
         how many went. A phrase needed again is prepared and spoken again."""
-        files = sorted(self.directory.glob("*.wav"), key=lambda p: p.stat().st_mtime)
-        total = sum(p.stat().st_size for p in files)
+        made = []
+        for path in self.directory.glob("*.wav"):
+            if not _is_key(path.stem):
+                continue  # audio another thread is making right now (a temporary file)
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue  # pruned by another thread meanwhile
+            made.append((stat.st_mtime, stat.st_size, path))
+        made.sort()
+        total = sum(size for _, size, _ in made)
         removed = 0
-        for path in files:
+        for _, size, path in made:
             if total <= max_bytes:
                 break
-            total -= path.stat().st_size
+            total -= size
             path.unlink(missing_ok=True)
             path.with_suffix(".json").unlink(missing_ok=True)
             removed += 1

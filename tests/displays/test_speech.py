@@ -175,6 +175,18 @@ def test_prune_removes_the_oldest_audio_first(tmp_path):
     assert sorted(p.name[-5:] for p in tmp_path.glob("*.wav")) == ["3.wav", "4.wav"]
 
 
+def test_prune_leaves_audio_being_made_by_another_thread_alone(tmp_path):
+    """A temporary file of a phrase being spoken is neither counted nor removed: pruning once
+    raced with it (the file renamed between listing and stat) and the phrase was lost."""
+    cache = speech.SpeechCache(tmp_path)
+    old = tmp_path / f"{1:032x}.wav"
+    old.write_bytes(b"x" * 1000)
+    making = tmp_path / "tmpab12cd34.wav"
+    making.write_bytes(b"y" * 5000)
+    assert cache.prune(max_bytes=2000) == 0
+    assert old.exists() and making.exists()
+
+
 def test_the_chime_is_a_short_committed_wav():
     from pathlib import Path
 
