@@ -235,8 +235,8 @@ def office_changed(office: Office, *, urgent: bool = False) -> None:
     see and hear. It is pushed here, before the request renders the clerk's own screen: the
     push neither waits for ``REALTIME_MIN_INTERVAL`` (a ticket issued a moment before must not
     delay a call) nor shares the processor with that render (bench/display_latency.py, under
-    load: p50 74 -> 57 ms, p99 190 -> 117 ms). Clerks click at human speed; a push the pusher thread makes at the same
-    moment may carry an older version, which the screens ignore.
+    load: p50 74 -> 57 ms, p99 190 -> 117 ms). Clerks click at human speed; a push the pusher
+    thread makes at the same moment may carry an older version, which the screens ignore.
     """
     if current_app.config.get("REALTIME_PUSH") == "inline" or not has_request_context():
         push_office(office)  # also from the CLI and the daily close, which have no request
