@@ -155,15 +155,7 @@ def call_next(
     """
     now = now or utcnow()
     _ready_to_call(session, counter, clerk, now)
-    finished = session.execute(
-        update(Ticket)
-        .where(Ticket.counter_id == counter.id, Ticket.status == TicketStatus.CALLED)
-        .values(status=TicketStatus.DONE, finished_at=now, outcome="served")
-        .returning(Ticket.id, Ticket.office_id, Ticket.status)
-    ).all()
-    for row in finished:  # the ticket being served: finished as "served"
-        _record(session, row, "finished", counter=counter, clerk=clerk, now=now,
-                outcome="served", auto=True)
+    _finish_current(session, counter, clerk=clerk, now=now)
     prefs = served_preferences(session, counter)
     cond = callable_filter(counter, prefs)
     order = call_order(counter, prefs, priority_turn(session, counter.office, now))
@@ -210,9 +202,7 @@ def call_ticket(
     ticket = _locked_ticket(session, ticket_id, counter.office_id)
     if ticket.status != TicketStatus.WAITING:
         raise InvalidTransition(N_("This ticket is no longer waiting."))
-    current = current_ticket(session, counter)
-    if current is not None:
-        _finish(session, current, counter=counter, clerk=clerk, now=now, auto=True)
+    _finish_current(session, counter, clerk=clerk, now=now)
     ticket.status = TicketStatus.CALLED
     ticket.counter_id = counter.id
     ticket.target_counter_id = None
@@ -555,6 +545,21 @@ def _finish(session, ticket, *, counter, clerk, now, auto=False, outcome="served
     _record(
         session, ticket, "finished", counter=counter, clerk=clerk, now=now, outcome=outcome, **extra
     )
+
+
+def _finish_current(session, counter, *, clerk, now) -> None:
+    """Finish whatever the counter is serving as "served" before it calls another ticket:
+    ``_finish`` done in one ``UPDATE ... RETURNING`` (no read first; tickets of the session
+    are kept in step)."""
+    finished = session.execute(
+        update(Ticket)
+        .where(Ticket.counter_id == counter.id, Ticket.status == TicketStatus.CALLED)
+        .values(status=TicketStatus.DONE, finished_at=now, outcome="served")
+        .returning(Ticket.id, Ticket.office_id, Ticket.status)
+    ).all()
+    for row in finished:
+        _record(session, row, "finished", counter=counter, clerk=clerk, now=now,
+                outcome="served", auto=True)
 
 
 def _record(session, ticket, kind, *, now, counter=None, clerk=None, counter_id=None, **data):

@@ -84,7 +84,11 @@ def office_version(session: Session, office_id: int) -> int:
 
 
 def office_state(
-    session: Session, office: Office, *, now: dt.datetime | None = None, waiting_only=False
+    session: Session,
+    office: Office,
+    *,
+    now: dt.datetime | None = None,
+    waiting_only: bool = False,
 ) -> OfficeState:
     """Now serving at each counter, the latest calls and the waiting per service.
 
@@ -159,7 +163,7 @@ def waiting_by_service(
         if not counts:
             return []
         service_ids = list(counts) if service_ids is None else service_ids
-    offers = session.scalars(
+    query = (
         select(OfficeService)
         .join(OfficeService.service)
         .options(
@@ -170,13 +174,14 @@ def waiting_by_service(
             OfficeService.office_id == office.id,
             OfficeService.active.is_(True),
             Service.status == "published",
-            *([OfficeService.service_id.in_(service_ids)] if service_ids is not None else []),
         )
         .order_by(OfficeService.position, OfficeService.id)
     )
+    if service_ids is not None:
+        query = query.where(OfficeService.service_id.in_(service_ids))
     result = []
     today = local_now(utcnow(), office.timezone).date()
-    for offer in offers:
+    for offer in session.scalars(query):
         n, oldest = counts.get(offer.service_id, (0, None))
         if not n and (waiting_only or not is_offered(offer.service, today)):
             continue  # no longer (or not yet) offered, and nobody left waiting for it
