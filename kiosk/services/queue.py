@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -46,7 +46,7 @@ from .errors import (
 )
 from .estimates import estimate_wait
 from .hours import issuing_state
-from .routing import call_order, callable_filter, priority_turn, served_preferences
+from .routing import CALLABLE, call_order, priority_turn, routing_params
 
 # A lost race on PostgreSQL (another clerk took the row between our pick and our update)
 # is retried this many times before the queue is reported empty.
@@ -156,36 +156,46 @@ def call_next(
     now = now or utcnow()
     _ready_to_call(session, counter, clerk, now)
     _finish_current(session, counter, clerk=clerk, now=now)
-    prefs = served_preferences(session, counter)
-    cond = callable_filter(counter, prefs)
-    order = call_order(counter, prefs, priority_turn(session, counter.office, now))
+    claim = _CLAIM[priority_turn(session, counter.office, now)]
+    params = routing_params(counter) | {"now": now}
     for _ in range(CALL_RETRIES):
-        pick = (
-            select(Ticket.id)
-            .where(cond)
-            .order_by(*order)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
         ticket = session.scalars(
-            update(Ticket)
-            .where(Ticket.id == pick, Ticket.status == TicketStatus.WAITING)
-            .values(
-                status=TicketStatus.CALLED,
-                counter_id=counter.id,
-                target_counter_id=None,
-                called_at=now,
-            )
-            .returning(Ticket),
-            execution_options={"synchronize_session": False, "populate_existing": True},
+            claim, params, execution_options={"populate_existing": True}
         ).one_or_none()
         if ticket is not None:
             _record(session, ticket, "called", counter=counter, clerk=clerk, now=now)
             return ticket
-        if not session.scalar(select(func.count()).select_from(Ticket).where(cond)):
+        if not session.scalar(_ANY_CALLABLE, params):
             break
     raise QueueEmpty()
+
+
+def _claim_statement(priority_first: bool):
+    """``call_next``'s claim, built once per priority order (see ``routing``)."""
+    pick = (
+        select(Ticket.id)
+        .where(CALLABLE)
+        .order_by(*call_order(priority_first))
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    return (
+        update(Ticket)
+        .where(Ticket.id == pick, Ticket.status == TicketStatus.WAITING)
+        .values(
+            status=TicketStatus.CALLED,
+            counter_id=bindparam("counter"),
+            target_counter_id=None,
+            called_at=bindparam("now"),
+        )
+        .returning(Ticket)
+        .execution_options(synchronize_session=False)
+    )
+
+
+_CLAIM = {first: _claim_statement(first) for first in (True, False)}
+_ANY_CALLABLE = select(exists().where(CALLABLE))
 
 
 def call_ticket(
@@ -549,17 +559,26 @@ def _finish(session, ticket, *, counter, clerk, now, auto=False, outcome="served
 
 def _finish_current(session, counter, *, clerk, now) -> None:
     """Finish whatever the counter is serving as "served" before it calls another ticket:
-    ``_finish`` done in one ``UPDATE ... RETURNING`` (no read first; tickets of the session
-    are kept in step)."""
-    finished = session.execute(
-        update(Ticket)
-        .where(Ticket.counter_id == counter.id, Ticket.status == TicketStatus.CALLED)
-        .values(status=TicketStatus.DONE, finished_at=now, outcome="served")
-        .returning(Ticket.id, Ticket.office_id, Ticket.status)
+    ``_finish`` done in one ``UPDATE ... RETURNING`` (no read first). A finished ticket the
+    session already holds is expired, so that it is read again when next used."""
+    session.flush()  # the statement below goes past the ORM, which would have flushed
+    finished = session.connection().execute(
+        _FINISH_CURRENT, {"counter": counter.id, "now": now}
     ).all()
     for row in finished:
+        held = session.identity_map.get(session.identity_key(Ticket, row.id))
+        if held is not None:
+            session.expire(held)
         _record(session, row, "finished", counter=counter, clerk=clerk, now=now,
                 outcome="served", auto=True)
+
+
+_FINISH_CURRENT = (
+    update(Ticket)
+    .where(Ticket.counter_id == bindparam("counter"), Ticket.status == TicketStatus.CALLED)
+    .values(status=TicketStatus.DONE, finished_at=bindparam("now"), outcome="served")
+    .returning(Ticket.id, Ticket.office_id, Ticket.status)
+)
 
 
 def _record(session, ticket, kind, *, now, counter=None, clerk=None, counter_id=None, **data):

@@ -6,16 +6,55 @@
   there.
 - Priority tickets come first (policy "strict"), or get one call in every N ("every_n").
 - Then the oldest in the queue: ``queued_at``, which a transfer may move to the front or end.
+
+The condition and the order are SQL built once, with the counter and its office as bound
+parameters (``routing_params``): "call next" runs on every clerk's click, and building and
+hashing a statement cost more than running it. The matrix row is read by the database inside
+the same statement.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Counter, CounterService, Office, Ticket, TicketEvent, TicketStatus
+
+_COUNTER = bindparam("counter")  # the counter that calls
+_sent_here = Ticket.target_counter_id == _COUNTER
+_preference = (  # the ticket's service in the counter's matrix row; NULL when not in it
+    select(CounterService.preference)
+    .where(CounterService.counter_id == _COUNTER, CounterService.service_id == Ticket.service_id)
+    .scalar_subquery()
+)
+_has_matrix_row = exists().where(CounterService.counter_id == _COUNTER)
+
+# The waiting tickets the counter may call: its services (all of them when it has no matrix
+# row), or sent to it by a transfer.
+CALLABLE = and_(
+    Ticket.office_id == bindparam("office"),
+    Ticket.status == TicketStatus.WAITING,
+    or_(Ticket.target_counter_id.is_(None), _sent_here),
+    or_(~_has_matrix_row, _preference.is_not(None), _sent_here),
+)
+
+
+def routing_params(counter: Counter) -> dict:
+    """The bound parameters of ``CALLABLE`` and ``call_order`` for this counter."""
+    return {"counter": counter.id, "office": counter.office_id}
+
+
+def call_order(priority_first: bool) -> tuple:
+    """ORDER BY terms for calling: sent here first, priority by policy, preference, oldest."""
+    return (
+        case((_sent_here, 0), else_=1),
+        Ticket.priority.desc() if priority_first else Ticket.priority.asc(),
+        func.coalesce(_preference, 99),
+        Ticket.queued_at,
+        Ticket.id,
+    )
 
 
 def served_preferences(session: Session, counter: Counter) -> dict[int, int] | None:
@@ -40,31 +79,6 @@ def waiting_filter(office_id: int, service_ids: list[int] | None):
     if service_ids is not None:
         cond = and_(cond, Ticket.service_id.in_(service_ids))
     return cond
-
-
-def callable_filter(counter: Counter, prefs: dict[int, int] | None):
-    """The waiting tickets this counter may call: its services, or sent to it by a transfer."""
-    mine = Ticket.target_counter_id == counter.id
-    cond = and_(
-        Ticket.office_id == counter.office_id,
-        Ticket.status == TicketStatus.WAITING,
-        or_(Ticket.target_counter_id.is_(None), mine),
-    )
-    if prefs is not None:
-        cond = and_(cond, or_(Ticket.service_id.in_(list(prefs)), mine))
-    return cond
-
-
-def call_order(counter: Counter, prefs: dict[int, int] | None, priority_first: bool) -> list:
-    """ORDER BY terms for calling: sent here first, priority by policy, preference, oldest."""
-    order = [
-        case((Ticket.target_counter_id == counter.id, 0), else_=1),
-        Ticket.priority.desc() if priority_first else Ticket.priority.asc(),
-    ]
-    if prefs:
-        order.append(case(prefs, value=Ticket.service_id, else_=99))
-    order += [Ticket.queued_at, Ticket.id]
-    return order
 
 
 def priority_turn(session: Session, office: Office, now: dt.datetime) -> bool:

@@ -15,7 +15,7 @@ from .. import htmx, realtime
 from ..extensions import db
 from ..models import Counter, Office, OfficeService, Role, Ticket, TicketStatus, User
 from ..services import queue as rules
-from ..services.routing import call_order, callable_filter, priority_turn, served_preferences
+from ..services.routing import CALLABLE, call_order, priority_turn, routing_params
 from ..services.state import counter_waiting, office_state, office_version
 from .common import counter_for_clerk, form_int, roles_required
 
@@ -57,16 +57,14 @@ def workstation_context(counter: Counter) -> dict:
     # Read first: the lists below are at least this new, so a page that shows an older version
     # than the last "queue" signal knows to fetch its queue again (static/js/live.js).
     version = office_version(db.session, counter.office_id)
-    prefs = served_preferences(db.session, counter)
     with_service = joinedload(Ticket.service)
     next_up = db.session.scalars(
         select(Ticket)
         .options(with_service)
-        .where(callable_filter(counter, prefs))
-        .order_by(
-            *call_order(counter, prefs, priority_turn(db.session, counter.office, rules.utcnow()))
-        )
-        .limit(WAITING_LIST)
+        .where(CALLABLE)
+        .order_by(*call_order(priority_turn(db.session, counter.office, rules.utcnow())))
+        .limit(WAITING_LIST),
+        routing_params(counter),
     ).all()
     parked = db.session.scalars(
         select(Ticket)
