@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import secrets
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,17 @@ from .extensions import babel, compress, csrf, db, htmx_ext, login, migrate, soc
 ROOT = Path(__file__).resolve().parent.parent
 
 
+STATIC_MAX_AGE = 365 * 86400  # a static URL that names its file's version never changes
+
+
 class KioskFlask(Flask):
+    def get_send_file_max_age(self, filename: str | None) -> int | None:
+        """Cache a static file for a year when its URL names the file's version (``?v=``,
+        added by ``_static_version``); browsers revalidate any other (fonts named by CSS)."""
+        if request.args.get("v"):
+            return STATIC_MAX_AGE
+        return super().get_send_file_max_age(filename)
+
     def send_static_file(self, filename: str):
         """A static file read whole, so Flask-Compress gzips it (it leaves streams alone)."""
         response = super().send_static_file(filename)
@@ -58,6 +70,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         cors_allowed_origins=[],
     )
 
+    @app.url_defaults
+    def _static_version(endpoint: str, values: dict) -> None:
+        # url_for("static", ...) names the file's version (a hash of its content, the same
+        # on every host): a kiosk keeps its scripts and styles cached, and fetches them again
+        # after an upgrade.
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            path = Path(app.static_folder, values["filename"])
+            try:
+                values["v"] = _file_version(path, path.stat().st_mtime_ns)
+            except OSError:
+                pass  # no such file: the URL answers 404 as it would anyway
+
     @app.before_request
     def _write_transaction():
         # One transaction per unsafe request, taken as a write transaction from its first
@@ -79,6 +103,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     realtime.init_app(app)
     cli.init_app(app)
     return app
+
+
+@functools.lru_cache(maxsize=512)
+def _file_version(path: Path, mtime_ns: int) -> str:
+    """A short hash of a static file's content (read again when the file changes)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 def _derive_settings(app: Flask) -> None:

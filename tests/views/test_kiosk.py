@@ -116,3 +116,16 @@ def test_pages_and_scripts_travel_compressed_to_a_browser_that_asks(client, offi
                       headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in font.headers  # woff2 is compressed already
     font.close()
+
+
+def test_a_kiosk_keeps_its_scripts_and_styles_until_an_upgrade_changes_them(client, office):
+    html = client.get("/kiosk/centar").get_data(as_text=True)
+    css = re.search(r'href="(/static/css/kiosk\.css\?v=[0-9a-f]{12})"', html).group(1)
+    cached = client.get(css)
+    assert cached.status_code == 200
+    assert "max-age=31536000" in cached.headers["Cache-Control"]
+    cached.close()
+    # an address without the version (a font named by the stylesheet) is checked each time
+    font = client.get("/static/fonts/noto-sans-latin-400-normal.woff2")
+    assert "max-age=31536000" not in font.headers.get("Cache-Control", "")
+    font.close()

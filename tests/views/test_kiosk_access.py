@@ -20,7 +20,7 @@ def test_the_start_screen_has_help_larger_text_and_high_contrast_buttons(client,
     assert 'data-kiosk-mode="high-contrast" aria-pressed="false"' in footer
     assert '<dialog id="k-help"' in html and "How to use this kiosk" in html
     assert "Are you still there?" in html
-    assert '<script src="/static/js/kiosk.js" defer></script>' in html
+    assert re.search(r'<script src="/static/js/kiosk\.js\?v=[0-9a-f]{12}" defer></script>', html)
     # the modes a citizen chose are on <html> before the first paint, without waiting for it
     head = html.split("</head>")[0]
     assert 'sessionStorage.getItem("kiosk.mode." + m)' in head
