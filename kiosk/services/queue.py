@@ -56,6 +56,8 @@ OUTCOMES = ("served", "incomplete_documents", "referred", "other")
 BREAK_REASONS = ("short", "lunch", "meeting", "technical", "other")
 POSITIONS = ("end", "front", "age")
 _INSERT_EVENT = insert(TicketEvent.__table__)  # built once: it is on every state change
+# "The caller did not say which ticket it saw at the counter": nothing to check (see call_next).
+NOT_GIVEN = object()
 
 
 # --- issuing -----------------------------------------------------------------------------
@@ -144,9 +146,20 @@ def _next_number(session: Session, queue: Queue, day: dt.date) -> int:
 
 
 def call_next(
-    session: Session, counter: Counter, *, clerk: User | None = None, now: dt.datetime | None = None
+    session: Session,
+    counter: Counter,
+    *,
+    clerk: User | None = None,
+    now: dt.datetime | None = None,
+    outcome: str = "served",
+    seen: int | None | object = NOT_GIVEN,
 ) -> Ticket:
-    """Call the next ticket this counter serves; finish the one it was serving first.
+    """Call the next ticket this counter serves; finish the one it was serving first, with
+    ``outcome``.
+
+    ``seen`` is the ticket the clerk had before them when they pressed (None: none). If the
+    counter's ticket is another one by now (a second click, another window), nothing is
+    finished or called: ``InvalidTransition`` (the caller rolls back, as after any error).
 
     Race-free on both databases: one ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP
     LOCKED) AND status = 'waiting'`` claims the ticket, so two clerks calling at the same
@@ -155,7 +168,7 @@ def call_next(
     """
     now = now or utcnow()
     _ready_to_call(session, counter, clerk, now)
-    _finish_current(session, counter, clerk=clerk, now=now)
+    _finish_current(session, counter, clerk=clerk, now=now, outcome=outcome, seen=seen)
     claim = _CLAIM[priority_turn(session, counter.office, now)]
     params = routing_params(counter) | {"now": now}
     for _ in range(CALL_RETRIES):
@@ -205,14 +218,16 @@ def call_ticket(
     *,
     clerk: User | None = None,
     now: dt.datetime | None = None,
+    seen: int | None | object = NOT_GIVEN,
 ) -> Ticket:
-    """Call one particular waiting ticket to this counter, out of turn."""
+    """Call one particular waiting ticket to this counter, out of turn (``seen``: as for
+    ``call_next``)."""
     now = now or utcnow()
     _ready_to_call(session, counter, clerk, now)
     ticket = _locked_ticket(session, ticket_id, counter.office_id)
     if ticket.status != TicketStatus.WAITING:
         raise InvalidTransition(N_("This ticket is no longer waiting."))
-    _finish_current(session, counter, clerk=clerk, now=now)
+    _finish_current(session, counter, clerk=clerk, now=now, seen=seen)
     ticket.status = TicketStatus.CALLED
     ticket.counter_id = counter.id
     ticket.target_counter_id = None
@@ -318,7 +333,8 @@ def resume(
     clerk: User | None = None,
     now: dt.datetime | None = None,
 ) -> Ticket:
-    """Take a ticket parked at this counter back up."""
+    """Take a ticket parked at this counter back up (not during a break)."""
+    now = now or utcnow()
     ticket = _locked_ticket(session, ticket_id, counter.office_id)
     if ticket.status != TicketStatus.PARKED:
         raise InvalidTransition(N_("This ticket is not on hold."))
@@ -326,8 +342,9 @@ def resume(
         raise WrongCounter()
     if current_ticket(session, counter) is not None:
         raise InvalidTransition(N_("Finish or put on hold the ticket you are serving first."))
+    _ready_to_call(session, counter, clerk, now)
     ticket.status = TicketStatus.CALLED
-    _record(session, ticket, "resumed", counter=counter, clerk=clerk, now=now or utcnow())
+    _record(session, ticket, "resumed", counter=counter, clerk=clerk, now=now)
     return ticket
 
 
@@ -365,6 +382,10 @@ def transfer(
         target = session.get(Counter, to_counter_id)
         if target is None or target.office_id != counter.office_id or not target.active:
             raise NotFound(N_("There is no such counter at this office."))
+        if target.status == CounterStatus.CLOSED:
+            raise InvalidTransition(
+                N_("That counter is closed. Choose another counter, or any counter.")
+            )
     if position == "front":
         first = session.scalar(
             select(func.min(Ticket.queued_at)).where(
@@ -441,9 +462,14 @@ def end_break(
 def close_counter(
     session: Session, counter: Counter, *, clerk: User | None = None, now: dt.datetime | None = None
 ) -> Counter:
-    """Close the counter for the day (or until someone opens it again)."""
+    """Close the counter for the day (or until someone opens it again); nobody may be left
+    at it, served or on hold."""
     if current_ticket(session, counter) is not None:
         raise InvalidTransition(N_("Finish or put on hold the ticket you are serving first."))
+    if session.scalar(select(exists().where(
+        Ticket.counter_id == counter.id, Ticket.status == TicketStatus.PARKED
+    ))):
+        raise InvalidTransition(N_("Resume or transfer the tickets on hold at this counter first."))
     _set_counter(session, counter, CounterStatus.CLOSED, "close", clerk=clerk, now=now)
     counter.clerk_id = None
     return counter
@@ -557,26 +583,34 @@ def _finish(session, ticket, *, counter, clerk, now, auto=False, outcome="served
     )
 
 
-def _finish_current(session, counter, *, clerk, now) -> None:
-    """Finish whatever the counter is serving as "served" before it calls another ticket:
-    ``_finish`` done in one ``UPDATE ... RETURNING`` (no read first). A finished ticket the
-    session already holds is expired, so that it is read again when next used."""
+def _finish_current(session, counter, *, clerk, now, outcome="served", seen=NOT_GIVEN) -> None:
+    """Finish whatever the counter is serving before it calls another ticket: ``_finish``
+    done in one ``UPDATE ... RETURNING`` (no read first). A finished ticket the session
+    already holds is expired, so that it is read again when next used. ``seen``: see
+    ``call_next``."""
+    if outcome not in OUTCOMES:
+        raise InvalidInput(N_("Choose how the visit ended."))
     session.flush()  # the statement below goes past the ORM, which would have flushed
     finished = session.connection().execute(
-        _FINISH_CURRENT, {"counter": counter.id, "now": now}
+        _FINISH_CURRENT, {"counter": counter.id, "now": now, "outcome": outcome}
     ).all()
+    if seen is not NOT_GIVEN and [row.id for row in finished] != ([] if seen is None else [seen]):
+        raise InvalidTransition(N_(
+            "The ticket at your counter has changed meanwhile (a second click, or another"
+            " window). Nothing was done: check the counter and try again."
+        ))
     for row in finished:
         held = session.identity_map.get(session.identity_key(Ticket, row.id))
         if held is not None:
             session.expire(held)
         _record(session, row, "finished", counter=counter, clerk=clerk, now=now,
-                outcome="served", auto=True)
+                outcome=outcome, auto=True)
 
 
 _FINISH_CURRENT = (
     update(Ticket)
     .where(Ticket.counter_id == bindparam("counter"), Ticket.status == TicketStatus.CALLED)
-    .values(status=TicketStatus.DONE, finished_at=bindparam("now"), outcome="served")
+    .values(status=TicketStatus.DONE, finished_at=bindparam("now"), outcome=bindparam("outcome"))
     .returning(Ticket.id, Ticket.office_id, Ticket.status)
 )
 

@@ -37,6 +37,7 @@ BREAK_LABELS = {
     "technical": _l("Technical problem"),
     "other": _l("Other"),
 }
+COUNTER_STATE_LABELS = {"open": _l("Open"), "break": _l("On a break"), "closed": _l("Closed")}
 
 
 @bp.get("/")
@@ -83,11 +84,14 @@ def workstation_context(counter: Counter) -> dict:
         .limit(HISTORY)
     ).all()
     office = counter.office
+    current = rules.current_ticket(db.session, counter)
     return {
         "counter": counter,
         "office": office,
         "version": version,
-        "current": rules.current_ticket(db.session, counter),
+        "current": current,
+        # sent back by the actions that finish the current ticket (see _seen_ticket)
+        "seen": {"seen": current.id if current else ""},
         "waiting": counter_waiting(db.session, counter),
         "next_up": next_up,
         "parked": parked,
@@ -103,6 +107,7 @@ def workstation_context(counter: Counter) -> dict:
         "outcome_labels": OUTCOME_LABELS,
         "break_reasons": rules.BREAK_REASONS,
         "break_labels": BREAK_LABELS,
+        "counter_states": COUNTER_STATE_LABELS,
         "grace_minutes": office.no_show_grace_minutes,
         "now": rules.utcnow(),
     }
@@ -162,7 +167,13 @@ def counter_action(counter_id: int, action: str):
 def call_next(counter_id: int):
     """Finish the current ticket, if any, and call the next one to this counter."""
     counter = counter_for_clerk(counter_id)
-    rules.call_next(db.session, counter, clerk=current_user)
+    rules.call_next(
+        db.session,
+        counter,
+        clerk=current_user,
+        outcome=request.form.get("outcome") or "served",
+        seen=_seen_ticket(),
+    )
     return _after_change(counter)
 
 
@@ -173,7 +184,7 @@ def ticket_action(counter_id: int, ticket_id: int, action: str):
     counter = counter_for_clerk(counter_id)
     form, me = request.form, current_user
     if action == "call":
-        rules.call_ticket(db.session, counter, ticket_id, clerk=me)
+        rules.call_ticket(db.session, counter, ticket_id, clerk=me, seen=_seen_ticket())
     elif action == "recall":
         rules.recall(db.session, counter, ticket_id, clerk=me)
     elif action == "no-show":
@@ -217,6 +228,15 @@ def issue_ticket(counter_id: int):
     )
     flash(gettext("Ticket %(code)s issued.", code=ticket.code), "info")
     return _after_change(counter)
+
+
+def _seen_ticket() -> int | None | object:
+    """The ticket the clerk's screen showed at the desk when they pressed ("seen", sent by
+    every action of the workstation): "" for none; not sent, nothing to check."""
+    seen = request.form.get("seen")
+    if seen is None:
+        return rules.NOT_GIVEN
+    return form_int(request.form, "seen") if seen else None
 
 
 def _after_change(counter: Counter):

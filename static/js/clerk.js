@@ -82,11 +82,12 @@
   });
 
   document.addEventListener("keyup", function (event) {
-    // A dialog opens only while its button is on the page (no transfer without a ticket, no
-    // second break during a break: then B ends the break instead).
+    // A dialog opens only while its button is on the page and enabled (no transfer without a
+    // ticket, no break while serving, no second break during a break: then B ends it).
     if (window.shortcut(event, "t") && document.querySelector("[data-dialog='transfer-dialog']")) {
       openDialog("transfer-dialog");
-    } else if (window.shortcut(event, "b") && document.querySelector("[data-dialog='break-dialog']")) {
+    } else if (window.shortcut(event, "b") &&
+               document.querySelector("[data-dialog='break-dialog']:not([disabled])")) {
       openDialog("break-dialog");
     } else if (window.shortcut(event, "o")) {
       var outcome = document.getElementById("outcome");

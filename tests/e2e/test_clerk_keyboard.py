@@ -61,6 +61,13 @@ def assert_focus_trapped(page, dialog, stops: int) -> None:
 def test_a_clerk_works_through_tickets_with_the_keyboard_alone(server, new_context):
     tickets = [issue_ticket(server, BIRTH_CERTIFICATE)["code"] for _ in range(4)]
     a1, a2, a3, a4 = tickets
+    # A colleague sits at counter 3 (a transfer's target below); the town hall is listed first.
+    colleague = new_context(CLERK_VIEWPORT).new_page()
+    log_in(colleague, server, "admin")
+    colleague.goto(f"{server.url}/clerk/")
+    colleague.get_by_role("button", name="Counter 3 Closed").first.click()
+    expect(colleague).to_have_url(re.compile(r"/clerk/counters/\d+$"))
+    colleague.close()
     page = new_context(CLERK_VIEWPORT).new_page()
     log_in(page, server, "ana")
 
@@ -128,9 +135,9 @@ def test_a_clerk_works_through_tickets_with_the_keyboard_alone(server, new_conte
     ).get_attribute("value")
     page.keyboard.press("Tab")
     assert focus(page)["id"] == "transfer-counter"
-    page.keyboard.press("ArrowDown")  # counter 2
-    page.keyboard.press("ArrowDown")  # counter 3
-    expect(page.locator("#transfer-counter option:checked")).to_have_text("Counter 3")
+    expect(page.locator("#transfer-counter option", has_text="Counter 2")).to_be_disabled()
+    page.keyboard.press("ArrowDown")  # counter 3: counter 2 is closed and skipped
+    expect(page.locator("#transfer-counter option:checked")).to_have_text("Counter 3 · Open")
     page.keyboard.press("Tab")
     assert focus(page)["value"] == "front" and focus(page)["visible"]
     page.keyboard.press("ArrowDown")

@@ -173,7 +173,7 @@ def test_acting_on_a_ticket_finished_or_transferred_in_another_tab_is_refused(ha
     expect(stale.locator("#current .ws-ticket")).to_have_text(second)
     wait_idle(ana)
     ana.keyboard.press("t")
-    ana.locator("#transfer-counter").select_option(label="Counter 6")
+    ana.locator("#transfer-counter").select_option(label="Counter 6 · Open")
     ana.get_by_role("button", name="Transfer", exact=True).click()
     expect(ana.locator("#current .ws-ticket")).to_have_text("—")
     sent = bojana.locator("#queue ol.ws-list li").filter(has_text=second)

@@ -344,3 +344,19 @@ def test_many_clerks_calling_transferring_and_finishing_at_once(any_app):
         k: v.key() for k, v in current_views(db.session, office_id).items()
     }
     db.session.rollback()
+
+
+def test_call_next_refuses_when_the_counter_has_another_ticket_than_the_clerk_saw(
+    db, factory, office
+):
+    birth = factory.service(office, "BIRTH")
+    first, second = (rules.issue_ticket(db.session, office, birth.id) for _ in range(2))
+    counter = factory.counter(office)
+    assert rules.call_next(db.session, counter, seen=None).id == first.id
+    db.session.commit()
+    with pytest.raises(InvalidTransition):
+        rules.call_next(db.session, counter, seen=None)  # a second click of the same page
+    db.session.rollback()
+    assert (first.status, second.status) == (TicketStatus.CALLED, TicketStatus.WAITING)
+    called = rules.call_next(db.session, counter, seen=first.id, outcome="referred")
+    assert called.id == second.id and (first.status, first.outcome) == ("done", "referred")

@@ -152,3 +152,62 @@ def test_the_ticket_shows_the_quoted_wait(client, office, factory, db):
         "/kiosk/centar/tickets", data={"service": birth, "csrf_token": token, "lang": "en"}
     ).get_data(as_text=True)
     assert "Expected wait" in html
+
+
+def test_a_second_click_on_call_next_is_refused_and_nobody_is_skipped(desk, db):
+    client, base, (first, second) = desk
+    # both clicks left the page while the desk was empty ("seen" is the ticket shown: none)
+    assert post(client, f"{base}/next", {"seen": ""}).status_code == 200
+    refused = post(client, f"{base}/next", {"seen": ""})
+    assert refused.status_code == 409 and refused.headers["HX-Retarget"] == "#alerts"
+    assert "has changed meanwhile" in refused.get_data(as_text=True)
+    assert reload(db, first).status == TicketStatus.CALLED  # still at the desk, not finished
+    assert reload(db, second).status == TicketStatus.WAITING
+    # the page now shows A001: its next click finishes A001 and calls A002
+    assert post(client, f"{base}/next", {"seen": str(first)}).status_code == 200
+    assert (reload(db, first).status, reload(db, second).status) == ("done", "called")
+
+
+def test_finish_and_call_next_keeps_the_outcome_chosen(desk, db):
+    client, base, (first, _) = desk
+    post(client, f"{base}/next")
+    html = post(client, f"{base}/next", {"seen": str(first), "outcome": "incomplete_documents"})
+    assert html.status_code == 200
+    ticket = reload(db, first)
+    assert (ticket.status, ticket.outcome) == ("done", "incomplete_documents")
+    bad = post(client, f"{base}/next", {"outcome": "vanished"})
+    assert bad.status_code == 400
+
+
+def test_the_workstation_sends_the_ticket_it_shows_and_the_outcome_with_call_next(desk, db):
+    client, base, (first, _) = desk
+    html = post(client, f"{base}/next").get_data(as_text=True)
+    assert f'hx-vals=\'{{"seen": {first}}}\' hx-include="#outcome"' in html
+    # while serving, no break can be started (the button says why)
+    assert 'data-dialog="break-dialog"\n                disabled' in html
+
+
+def test_a_held_ticket_cannot_be_resumed_during_a_break_nor_the_counter_closed(desk, db):
+    client, base, (first, _) = desk
+    post(client, f"{base}/next")
+    post(client, f"{base}/tickets/{first}/park")
+    post(client, f"{base}/break", {"reason": "lunch"})
+    refused = post(client, f"{base}/tickets/{first}/resume")
+    assert refused.status_code == 409 and "break" in refused.get_data(as_text=True)
+    assert reload(db, first).status == TicketStatus.PARKED
+    post(client, f"{base}/end-break")
+    refused = post(client, f"{base}/close")
+    assert refused.status_code == 409 and "on hold" in refused.get_data(as_text=True)
+    assert reload(db, first).status == TicketStatus.PARKED
+
+
+def test_no_transfer_to_a_closed_counter(desk, db, office):
+    client, base, (first, _) = desk
+    post(client, f"{base}/next")
+    closed = office.counters[1]
+    assert closed.status == CounterStatus.CLOSED
+    html = client.get(base).get_data(as_text=True)
+    assert f'<option value="{closed.id}" disabled>' in html
+    refused = post(client, f"{base}/tickets/{first}/transfer", {"counter": str(closed.id)})
+    assert refused.status_code == 409 and "closed" in refused.get_data(as_text=True)
+    assert reload(db, first).status == TicketStatus.CALLED
