@@ -10,6 +10,8 @@
  *   than 20); any touch continues, and nobody answering returns the kiosk to its start screen
  *   in the office's default language with normal text and contrast.
  *
+ * - A language tapped on an inner screen reloads that screen in the new language.
+ *
  * Loaded with defer so that the page paints without waiting for it; a one-line script in
  * templates/kiosk/base.html puts the mode classes on <html> before the first paint.
  */
@@ -233,6 +235,25 @@
         root.style.setProperty("--k-footer-height", footer.offsetHeight + "px");
       }).observe(footer);
     }
+
+    // A language keeps the citizen's screen. Screens come by htmx, so the location bar still
+    // names the page first loaded: remember the address of the screen shown last (fetched by
+    // GET; after a ticket, a POST, the language links go to the start as written).
+    var screenUrl = null;
+    body.addEventListener("htmx:afterSwap", function (event) {
+      var detail = event.detail;
+      if (!detail.target || detail.target.id !== "screen") return;
+      screenUrl = detail.requestConfig && detail.requestConfig.verb === "get"
+        ? detail.xhr.responseURL : null;
+    });
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest(".k-lang");
+      if (!link || !screenUrl) return;
+      event.preventDefault();
+      var url = new URL(screenUrl, location.href);
+      url.searchParams.set("lang", link.getAttribute("hreflang"));
+      location.assign(url.href);
+    });
 
     // Content swapped in by htmx may carry mode buttons of its own: keep them in step.
     body.addEventListener("htmx:afterSettle", applyModes);

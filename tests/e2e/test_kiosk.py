@@ -99,3 +99,17 @@ def test_shqip_switches_the_kiosk_to_albanian(shared_server, new_context):
     expect(page.locator(".k-lang[aria-current='true']")).to_have_text("Shqip")
     expect(birth).to_have_text("Ekstrakti i lindjes")
     expect(marriage).to_have_text("Ekstrakti i martesës")
+
+
+@pytest.mark.browser
+def test_a_language_tapped_on_a_service_page_keeps_the_service(shared_server, new_context):
+    page = new_context(KIOSK_VIEWPORT, has_touch=True).new_page()
+    page.goto(f"{shared_server.url}/kiosk/centar?priority=1")
+    page.locator(".k-start a[href*='/services/1?'] .k-service-name").first.tap()
+    expect(page.locator("h1")).to_have_text("Извод од матична книга на родени")
+
+    page.locator(".k-lang", has_text="Shqip").tap()
+
+    expect(page.locator("html")).to_have_attribute("lang", "sq")
+    expect(page.locator("h1")).to_have_text("Ekstrakt nga libri amë i të lindurve")
+    assert "priority=1" in page.url  # a priority ticket stays a priority ticket

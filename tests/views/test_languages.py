@@ -148,3 +148,12 @@ def test_romani_as_an_offered_language_falls_back_to_a_locale(app, client, roman
         assert not has_locale("rom") and has_locale("tr")
         assert format_locale("rom") == "mk_MK" and format_locale("tr") == "tr_TR"
         assert gettext_in("rom", "Counter") == gettext_in("mk", "Counter") == "Шалтер"
+
+
+def test_a_kiosk_offers_only_its_offices_languages(client, factory):
+    factory.office(languages=("mk", "sq"))
+    db.session.commit()
+    html = client.get("/kiosk/centar").get_data(as_text=True)
+    assert re.findall(r'class="k-lang" href="[^"]*" lang="(\w+)"', html) == ["mk", "sq"]
+    # a language the office does not offer is not forced on it: its first language shows
+    assert '<html lang="mk">' in client.get("/kiosk/centar?lang=tr").get_data(as_text=True)

@@ -40,11 +40,10 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def kiosk_languages(office: Office) -> list[str]:
-    """The office's languages in its order, then the other interface languages."""
+    """The office's languages in its order (those the interface is translated into): the list
+    is the office's own choice, and only these have the catalogue's text."""
     offered = offered_languages()
-    return [x for x in office.languages if x in offered] + [
-        x for x in offered if x not in office.languages
-    ]
+    return [x for x in office.languages if x in offered]
 
 
 def content_languages(office: Office, lang: str) -> list[str]:
