@@ -22,6 +22,7 @@
   var MODES = { "large-text": "k-large-text", "high-contrast": "k-high-contrast" };
   var ACTIVE = "kiosk.active"; // a citizen has touched the kiosk since the last reset
   var MIN_WARNING_SECONDS = 20; // WCAG 2.2.1: at least 20 s to ask for more time
+  var ALERT_SECONDS = 20; // a message from the server stays this long unless closed
 
   function store() {
     try {
@@ -253,6 +254,16 @@
       var url = new URL(screenUrl, location.href);
       url.searchParams.set("lang", link.getAttribute("hreflang"));
       location.assign(url.href);
+    });
+
+    // A message (an error from the server) goes away by itself after a while too: the next
+    // citizen should not find it.
+    body.addEventListener("htmx:afterSwap", function (event) {
+      var alerts = event.detail.target;
+      if (!alerts || alerts.id !== "alerts") return;
+      Array.prototype.forEach.call(alerts.children, function (alert) {
+        setTimeout(function () { alert.remove(); }, ALERT_SECONDS * 1000);
+      });
     });
 
     // Content swapped in by htmx may carry mode buttons of its own: keep them in step.
