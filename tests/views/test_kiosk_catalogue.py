@@ -378,3 +378,11 @@ def test_the_admin_preview_links_to_the_a4_sheet(client, office, factory, auth, 
     sid = service_id(factory, office, "BIRTH")
     html = page(client, f"/admin/catalogue/test-town/services/{sid}/preview")
     assert f"/kiosk/centar/services/{sid}/sheet" in html
+
+
+def test_the_wait_is_said_as_a_few_minutes_up_to_or_a_range(app):
+    with app.test_request_context("/?lang=en"):
+        wait_text = app.jinja_env.get_template("kiosk/_macros.html").module.wait_text
+        assert str(wait_text(0, 300)) == "You will be called in a few minutes."
+        assert str(wait_text(0, 900)) == "Expected wait: up to 15 minutes"  # never "0–15"
+        assert str(wait_text(600, 1500)) == "Expected wait: 10–25 minutes"
