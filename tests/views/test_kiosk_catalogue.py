@@ -258,6 +258,7 @@ def test_ticket_slip_has_number_office_checklist_and_qr_to_the_phone_page(client
     ticket = Ticket.query.one()
     assert ticket.code in slip and "Office centar" in slip and "Service BIRTH" in slip
     assert "You are next." in slip
+    assert "Floor 2 · Room 204" in slip  # where to go, also on paper
     assert "ID card" in slip and "if represented by a proxy" in slip
     assert "<svg" in slip and 'class="qr"' in slip
     assert f"/t/{ticket.token}" in html

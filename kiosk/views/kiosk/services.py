@@ -31,12 +31,7 @@ def _service_context(office: Office, service_id: int) -> dict:
         "offer": offer,
         "service": offer.service,
         "content": cat.content_for(offer.service, langs),
-        "where": {
-            "location": cat.pick_text(offer.location, langs),
-            "floor": offer.floor,
-            "room": offer.room,
-            "counters": _counters_for(office, offer.service_id),
-        },
+        "where": service_place(office, offer, langs),
         "issuing": issuing_state(office, now),
         "hours": opening_lines(office),
         "now": now,
@@ -77,9 +72,16 @@ def opening_lines(office: Office) -> list[tuple[str, str]]:
     ]
 
 
-def _counters_for(office: Office, service_id: int) -> list[int]:
-    """The numbers of the counters that serve the service."""
-    return [c.number for c in offer_rules.counters_for(db.session, office, service_id)]
+def service_place(office: Office, offer, langs: list[str]) -> dict:
+    """Where in the office the service is served: its counters' numbers, place, floor, room."""
+    return {
+        "location": cat.pick_text(offer.location, langs),
+        "floor": offer.floor,
+        "room": offer.room,
+        "counters": [
+            c.number for c in offer_rules.counters_for(db.session, office, offer.service_id)
+        ],
+    }
 
 
 @bp.get("/kiosk/<office>/services/<int:service_id>")

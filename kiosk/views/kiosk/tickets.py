@@ -15,6 +15,7 @@ from ...services.queue import issue_ticket
 from ...services.state import office_version, people_ahead
 from ..common import form_int, office_or_404
 from . import bp, content_languages, kiosk_context, kiosk_languages
+from .services import service_place
 
 
 @bp.post("/kiosk/<office>/tickets")
@@ -25,6 +26,9 @@ def take_ticket(office: str):
     service_id = form_int(request.form, "service")
     ticket = issue_ticket(db.session, office_obj, service_id, priority=ctx["priority"])
     ahead = people_ahead(db.session, ticket)
+    offer = offer_rules.offer_today(
+        db.session, office_obj, service_id, offer_rules.office_today(office_obj)
+    )
     db.session.commit()
     realtime.office_changed(office_obj)
     return htmx.page_or_fragment(
@@ -34,6 +38,7 @@ def take_ticket(office: str):
         ticket=ticket,
         ahead=ahead,
         content=cat.content_for(ticket.service, ctx["content_langs"]),
+        where=service_place(office_obj, offer, ctx["content_langs"]),
         phone_url=url_for("kiosk.phone", token=ticket.token, lang=ctx["lang"], _external=True),
         seconds=current_app.config["KIOSK_TICKET_SECONDS"],
         **ctx,
