@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import htmx, realtime
 from ..extensions import db
+from ..i18n import current_language
 from ..models import Counter, Office, OfficeService, Role, Ticket, TicketStatus, User
 from ..services import queue as rules
 from ..services.routing import CALLABLE, call_order, priority_turn, routing_params
@@ -188,19 +189,24 @@ def ticket_action(counter_id: int, ticket_id: int, action: str):
     elif action == "recall":
         rules.recall(db.session, counter, ticket_id, clerk=me)
     elif action == "no-show":
-        rules.mark_no_show(db.session, counter, ticket_id, clerk=me)
+        ticket = rules.mark_no_show(db.session, counter, ticket_id, clerk=me)
+        flash(gettext("%(code)s did not come. If they come within %(minutes)d minutes, find them"
+                      " under \"Finished at this counter\".", code=ticket.code,
+                      minutes=counter.office.no_show_grace_minutes), "info")
     elif action == "finish":
         rules.finish(
             db.session, counter, ticket_id, outcome=form.get("outcome") or "served", clerk=me
         )
     elif action == "park":
-        rules.park(db.session, counter, ticket_id, clerk=me)
+        ticket = rules.park(db.session, counter, ticket_id, clerk=me)
+        flash(gettext("%(code)s is on hold at this counter.", code=ticket.code), "info")
     elif action == "resume":
         rules.resume(db.session, counter, ticket_id, clerk=me)
     elif action == "return":
-        rules.return_no_show(db.session, counter.office, ticket_id, clerk=me)
+        ticket = rules.return_no_show(db.session, counter.office, ticket_id, clerk=me)
+        flash(gettext("%(code)s is back in the queue in its old place.", code=ticket.code), "info")
     elif action == "transfer":
-        rules.transfer(
+        ticket = rules.transfer(
             db.session,
             counter,
             ticket_id,
@@ -209,6 +215,7 @@ def ticket_action(counter_id: int, ticket_id: int, action: str):
             position=form.get("position", "end"),
             clerk=me,
         )
+        flash(_transferred(ticket, counter.office), "info")
     else:
         abort(404)
     return _after_change(counter)
@@ -228,6 +235,16 @@ def issue_ticket(counter_id: int):
     )
     flash(gettext("Ticket %(code)s issued.", code=ticket.code), "info")
     return _after_change(counter)
+
+
+def _transferred(ticket: Ticket, office: Office) -> str:
+    """What the clerk is told after a transfer: where the ticket went."""
+    if ticket.target_counter_id is not None:
+        number = db.session.get(Counter, ticket.target_counter_id).number
+        return gettext("%(code)s was sent to counter %(number)d.", code=ticket.code, number=number)
+    service = ticket.service.label([current_language(), *office.languages])
+    return gettext("%(code)s was sent to the queue for %(service)s.", code=ticket.code,
+                   service=service)
 
 
 def _seen_ticket() -> int | None | object:

@@ -211,3 +211,23 @@ def test_no_transfer_to_a_closed_counter(desk, db, office):
     refused = post(client, f"{base}/tickets/{first}/transfer", {"counter": str(closed.id)})
     assert refused.status_code == 409 and "closed" in refused.get_data(as_text=True)
     assert reload(db, first).status == TicketStatus.CALLED
+
+
+def test_the_clerk_is_told_where_a_transferred_ticket_went(desk, db, office, factory):
+    client, base, (first, _) = desk
+    post(client, f"{base}/next")
+    tax = factory.service(office, "TAX").id
+    html = post(client, f"{base}/tickets/{first}/transfer", {"service": tax, "position": "end"})
+    assert "A001 was sent to the queue for" in html.get_data(as_text=True)
+
+
+def test_taking_over_a_colleagues_counter_is_asked_first(desk, db, office, factory):
+    client, base, (first, _) = desk
+    colleague = factory.user("bojana", office=office)
+    rules.open_counter(db.session, office.counters[1], clerk=colleague)
+    rules.call_next(db.session, office.counters[1], clerk=colleague)
+    db.session.commit()
+    html = client.get("/clerk/").get_data(as_text=True)
+    assert "is open for Bojana, who is serving A001. Take it over?" in html
+    # the clerk's own counter and closed counters open at once
+    assert html.count("hx-confirm=") == 1
