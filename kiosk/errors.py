@@ -46,6 +46,12 @@ def error_response(message: str, status: int, code: str):
             message=message,
             level="error",
         )
+    if request.blueprint == "kiosk":
+        from .views.kiosk import error_page
+
+        page = error_page(message, status)
+        if page is not None:
+            return page
     return render_template("errors/error.html", message=message, status=status), status
 
 

@@ -215,6 +215,17 @@ def test_unknown_services_are_404(client, office, url):
     assert client.get(url).status_code == 404
 
 
+def test_a_kiosk_page_that_fails_stays_a_kiosk_screen_with_the_way_back(client, office):
+    response = client.get("/kiosk/centar/services/99999?lang=en")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and 'class="page-kiosk"' in html
+    assert "data-kiosk-home=" in html  # the inactivity reset still runs
+    assert 'href="/kiosk/centar?lang=en">' in html and "Back to the start" in html
+    # an address that names no office gets the plain error page
+    assert "Back to the start" not in client.get("/kiosk/nowhere/services/1").get_data(
+        as_text=True)
+
+
 def test_back_leads_to_where_the_citizen_came_from(client, office, factory):
     sid = service_id(factory, office, "BIRTH")
     html = page(client, f"/kiosk/centar/services/{sid}?lang=en&via=category:civil")

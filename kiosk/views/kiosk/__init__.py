@@ -9,10 +9,12 @@ with two renderings: the whole page, or the ``#screen`` fragment that htmx swaps
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import format_currency, ngettext
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
 
+from ...extensions import db
 from ...i18n import offered_languages, use_language
 from ...models import Office
 from ...services.errors import N_
@@ -124,3 +126,18 @@ def qr_svg(data: str, label: str = "") -> Markup:
 
 
 from . import services, start, tickets  # noqa: E402, F401  (the screens register on bp)
+
+
+def error_page(message: str, status: int):
+    """An error on a kiosk page, as a kiosk screen: the message and a way back to the start (a
+    kiosk has no browser buttons; the inactivity reset keeps running). None when the address
+    names no office, or the database cannot say which."""
+    slug = (request.view_args or {}).get("office")
+    try:
+        office = db.session.scalar(db.select(Office).filter_by(slug=slug, active=True))
+    except SQLAlchemyError:
+        return None
+    if office is None:
+        return None
+    ctx = kiosk_context(office)
+    return render_template("kiosk/error.html", message=message, status=status, **ctx), status
