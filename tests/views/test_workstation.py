@@ -134,6 +134,7 @@ def test_the_kiosk_says_when_issuing_has_stopped(client, office, db, factory):
     db.session.commit()
     html = client.get("/kiosk/centar?lang=en").get_data(as_text=True)
     assert "No more tickets are issued today" in html
+    assert "priority=1" not in html  # nothing to take, so no priority button
     token = csrf_token(client, "/kiosk/centar")
     response = client.post(
         "/kiosk/centar/tickets",
