@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__)
 
 # The areas register their routes on ``bp`` when imported.
-from . import announcements, catalogue, dashboard, devices, offices  # noqa: E402,F401
+from . import announcements, catalogue, dashboard, devices, offices, people  # noqa: E402,F401
