@@ -548,8 +548,11 @@ def _search(
         if not name.startswith(phrase):
             break
         starts.add(number)
+    # Typos are forgiven only when nothing matches as typed: "dogum" then finds "doğum"
+    # alone, not also every service with "dokument" somewhere in its text.
+    candidates = {n: t for n, t in totals.items() if n in exact} if exact else totals
     ranked = []
-    for number, total in totals.items():
+    for number, total in candidates.items():
         entry = index.entries[number]
         if entry.valid_from is not None and today < entry.valid_from:
             continue
