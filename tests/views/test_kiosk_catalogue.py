@@ -148,6 +148,9 @@ def test_a_category_lists_its_services_and_an_unknown_one_is_404(client, office)
     assert client.get("/kiosk/centar/categories/nothing").status_code == 404
     html = page(client, "/kiosk/centar/life-events/birth?lang=en")
     assert "Having a baby" in html and ">Birth<" in html
+    # a topic's name in another language than the reader's says so (speech, glyphs)
+    html = page(client, "/kiosk/centar/categories/taxes?lang=mk")
+    assert '<h1 class="k-title" lang="en">Taxes</h1>' in html
 
 
 def test_htmx_gets_the_screen_without_the_page_shell(client, office, factory):

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ...extensions import db
 from ...i18n import offered_languages, use_language
 from ...models import Office
+from ...services.catalogue import pick_text
 from ...services.errors import N_
 
 bp = Blueprint("kiosk", __name__)
@@ -77,6 +78,7 @@ def kiosk_context(office: Office) -> dict:
         "priority": priority,
         "k_url": k_url,
         "money": money,
+        "pick_text": pick_text,  # a catalogue text in the reader's language, with its lang
         "duration": duration,
         "qr_svg": qr_svg,
         "tier_labels": TIER_LABELS,
