@@ -88,6 +88,9 @@ def test_a_ticket_sent_to_a_counter_waits_for_that_counter_only(db, factory, off
     ticket = issue(db, office, svc["BIRTH"], 0)
     c1, c2, c3 = (factory.counter(office, n) for n in (1, 2, 3))
     rules.call_next(db.session, c1, now=at(1))
+    with pytest.raises(InvalidTransition):  # nobody sits at counter 3: it would wait forever
+        rules.transfer(db.session, c1, ticket.id, to_counter_id=c3.id, now=at(2))
+    rules.open_counter(db.session, c3, clerk=None, now=at(2))
     rules.transfer(db.session, c1, ticket.id, to_counter_id=c3.id, now=at(2))
     issue(db, office, svc["BIRTH"], 3)
     assert rules.call_next(db.session, c2, now=at(4)).id != ticket.id
