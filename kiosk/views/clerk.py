@@ -249,7 +249,8 @@ def _transferred(ticket: Ticket, office: Office) -> str:
 
 def _seen_ticket() -> int | None | object:
     """The ticket the clerk's screen showed at the desk when they pressed ("seen", sent by
-    every action of the workstation): "" for none; not sent, nothing to check."""
+    the actions that finish it first: call next, call a given ticket): "" for none; not sent
+    (another client), nothing to check."""
     seen = request.form.get("seen")
     if seen is None:
         return rules.NOT_GIVEN
