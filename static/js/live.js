@@ -82,10 +82,14 @@
       randomizationFactor: 0.5,
     });
     var REFUSED = "kiosk.refusals";
+    var connectedBefore = false;
     socket.on("connect", function () {
       try { sessionStorage.removeItem(REFUSED); } catch (e) { /* storage off: no matter */ }
       setOffline(false);
-      htmx.trigger(body, "resync");
+      // detail.first: the page was rendered just now; a region that can wait for its next
+      // poll (a kiosk's notices) skips this fetch (hx-trigger="resync[!detail.first]").
+      htmx.trigger(body, "resync", { first: !connectedBefore });
+      connectedBefore = true;
     });
     socket.on("disconnect", function () { setOffline(true); });
     socket.on("connect_error", function () {

@@ -200,6 +200,23 @@ def test_an_announcement_published_by_an_admin_appears_without_a_reload(server, 
 
 
 @pytest.mark.browser
+def test_a_kiosk_fetches_its_notices_again_after_a_reconnect_not_after_its_first_connect(
+    server, new_context
+):
+    kiosk = new_context(KIOSK_VIEWPORT).new_page()
+    fetched = []
+    kiosk.on("request", lambda r: "/notices" in r.url and fetched.append(r.url))
+    kiosk.goto(f"{server.url}/kiosk/centar?lang=sq")
+    kiosk.wait_for_function("() => window.kioskSocket && window.kioskSocket.connected")
+    kiosk.wait_for_timeout(500)
+    assert fetched == []  # the page was rendered just now, notices included
+    kiosk.evaluate("() => { window.kioskSocket.disconnect(); window.kioskSocket.connect(); }")
+    kiosk.wait_for_function("() => window.kioskSocket.connected")
+    kiosk.wait_for_timeout(1000)
+    assert len(fetched) == 1 and "lang=sq" in fetched[0]
+
+
+@pytest.mark.browser
 def test_a_revoked_display_goes_back_to_its_pairing_code(server, new_context):
     display = open_paired_display(new_context, server)
     admin = new_context({"width": 1366, "height": 900}).new_page()
