@@ -22,3 +22,18 @@ def csrf_app(app):
     """CSRF protection on, as in production (the default for every test app)."""
     assert app.config.get("WTF_CSRF_ENABLED", True)
     return app
+
+
+@pytest.fixture
+def admin(factory, db):
+    """An administrator (username boss), committed."""
+    user = factory.user("boss", role="admin")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def admin_client(client, auth, admin, office):
+    """The test client, logged in as the administrator."""
+    assert auth.login("boss").status_code == 302
+    return client

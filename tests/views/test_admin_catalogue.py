@@ -21,20 +21,6 @@ LIST = f"/admin/catalogue/{ORG}"
 
 
 @pytest.fixture
-def admin(factory, db):
-    """An administrator (username boss), committed."""
-    user = factory.user("boss", role="admin")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def logged_in(client, auth, admin, office):
-    assert auth.login("boss").status_code == 302
-    return client
-
-
-@pytest.fixture
 def service(db, office, factory, admin):
     """BIRTH, published, with a document and a fee, offered at centar (queue A)."""
     birth = factory.service(office, "BIRTH")
@@ -132,31 +118,31 @@ def test_clerks_may_not_open_or_change_the_catalogue(client, auth, clerk, servic
     assert db.session.get(Service, service.id).status == "published"
 
 
-def test_a_post_without_csrf_token_is_refused(logged_in, service, db):
-    response = logged_in.post(f"{page(service)}/retire")
+def test_a_post_without_csrf_token_is_refused(admin_client, service, db):
+    response = admin_client.post(f"{page(service)}/retire")
     assert response.status_code == 400
-    response = logged_in.post(f"{page(service)}/retire", headers=HX)
+    response = admin_client.post(f"{page(service)}/retire", headers=HX)
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(Service, service.id).status == "published"
 
 
-def test_a_service_of_another_organisation_is_404(logged_in, service):
-    assert logged_in.get(f"/admin/catalogue/elsewhere/services/{service.id}").status_code == 404
-    assert logged_in.get(f"{LIST}/services/99999").status_code == 404
+def test_a_service_of_another_organisation_is_404(admin_client, service):
+    assert admin_client.get(f"/admin/catalogue/elsewhere/services/{service.id}").status_code == 404
+    assert admin_client.get(f"{LIST}/services/99999").status_code == 404
 
 
-def test_the_navigation_links_to_the_catalogue(logged_in):
-    html = logged_in.get("/admin/").get_data(as_text=True)
+def test_the_navigation_links_to_the_catalogue(admin_client):
+    html = admin_client.get("/admin/").get_data(as_text=True)
     assert 'href="/admin/catalogue"' in html
-    assert logged_in.get("/admin/catalogue").location.endswith(LIST)
+    assert admin_client.get("/admin/catalogue").location.endswith(LIST)
 
 
 # ------------------------------------------------------------------------------- list
 
 
-def test_the_list_shows_status_and_missing_translations(logged_in, service, db):
-    html = logged_in.get(LIST).get_data(as_text=True)
+def test_the_list_shows_status_and_missing_translations(admin_client, service, db):
+    html = admin_client.get(LIST).get_data(as_text=True)
     assert "Service BIRTH" in html and "Service TAX" in html
     assert "Published" in html and "<html" in html
     assert "css/admin.css" in html
@@ -165,25 +151,25 @@ def test_the_list_shows_status_and_missing_translations(logged_in, service, db):
     assert "SQ · 3" in html and "MK · 1" in html and "EN ·" not in html
 
 
-def test_the_list_filters_by_status_as_an_htmx_fragment(logged_in, service):
-    submit(logged_in, service, {"name-en": "Changed"})
-    response = logged_in.get(f"{LIST}?status=pending", headers=HX)
+def test_the_list_filters_by_status_as_an_htmx_fragment(admin_client, service):
+    submit(admin_client, service, {"name-en": "Changed"})
+    response = admin_client.get(f"{LIST}?status=pending", headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith('<div id="service-list">')
     assert "Service BIRTH" in html and "Service TAX" not in html
     assert "HX-Request" in response.headers["Vary"]
-    html = logged_in.get(f"{LIST}?status=retired", headers=HX).get_data(as_text=True)
+    html = admin_client.get(f"{LIST}?status=retired", headers=HX).get_data(as_text=True)
     assert "No service matches these filters." in html
-    html = logged_in.get(f"{LIST}?q=tax", headers=HX).get_data(as_text=True)
+    html = admin_client.get(f"{LIST}?q=tax", headers=HX).get_data(as_text=True)
     assert "Service TAX" in html and "Service BIRTH" not in html
 
 
 # ------------------------------------------------------------------------------- editor
 
 
-def test_the_editor_has_every_section_with_languages_side_by_side(logged_in, service):
-    html = logged_in.get(page(service)).get_data(as_text=True)
+def test_the_editor_has_every_section_with_languages_side_by_side(admin_client, service):
+    html = admin_client.get(page(service)).get_data(as_text=True)
     for section in ("texts", "basics", "classification", "documents", "fees",
                     "processing_times", "legal_basis", "offers"):  # fmt: skip
         assert f'<section id="{section}"' in html
@@ -194,18 +180,18 @@ def test_the_editor_has_every_section_with_languages_side_by_side(logged_in, ser
     assert "badge-missing" in html  # the fee label has no Albanian
 
 
-def test_saving_a_published_service_keeps_the_change_for_review(logged_in, service, db):
-    response = submit(logged_in, service, {"name-mk": "Извод од родени"})
+def test_saving_a_published_service_keeps_the_change_for_review(admin_client, service, db):
+    response = submit(admin_client, service, {"name-mk": "Извод од родени"})
     assert response.status_code == 303
     db.session.expire_all()
     fresh = db.session.get(Service, service.id)
     assert fresh.name["mk"] == "Услуга BIRTH" and fresh.draft["name"]["mk"] == "Извод од родени"
-    html = logged_in.get(response.location).get_data(as_text=True)
+    html = admin_client.get(response.location).get_data(as_text=True)
     assert "There are unpublished changes." in html and 'value="Извод од родени"' not in html
     assert "Извод од родени</textarea>" in html  # the editor shows the draft
 
 
-def test_a_mistake_comes_back_422_with_everything_typed(logged_in, service, db):
+def test_a_mistake_comes_back_422_with_everything_typed(admin_client, service, db):
     typed = {
         "name-sq": "Ekstrakt <i>i ri</i>",
         "fees-0-amount": "-5",
@@ -213,7 +199,7 @@ def test_a_mistake_comes_back_422_with_everything_typed(logged_in, service, db):
         "documents-0-form_url": "javascript:alert(1)",
         "valid_to": "2020-13-01",
     }
-    response = submit(logged_in, service, typed)
+    response = submit(admin_client, service, typed)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'class="error-summary"' in html and 'href="#service-fees-0-amount"' in html
@@ -226,25 +212,25 @@ def test_a_mistake_comes_back_422_with_everything_typed(logged_in, service, db):
     assert db.session.get(Service, service.id).draft is None
 
 
-def test_a_mistake_in_htmx_comes_back_as_the_editor_without_the_page(logged_in, service):
-    response = submit(logged_in, service, {"average_minutes": "0"}, headers=HX)
+def test_a_mistake_in_htmx_comes_back_as_the_editor_without_the_page(admin_client, service):
+    response = submit(admin_client, service, {"average_minutes": "0"}, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert html.lstrip().startswith('<div id="service-editor">') and "<html" not in html
     assert "Enter a whole number from 1 to 240." in html
 
 
-def test_ten_thousand_characters_are_refused_and_kept(logged_in, service):
+def test_ten_thousand_characters_are_refused_and_kept(admin_client, service):
     text = "ж" * 10_000
-    response = submit(logged_in, service, {"description-mk": text})
+    response = submit(admin_client, service, {"description-mk": text})
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Use at most 5000 characters." in html
     assert text in html
 
 
-def test_script_tags_are_stored_as_text_and_shown_escaped(logged_in, service, db):
+def test_script_tags_are_stored_as_text_and_shown_escaped(admin_client, service, db):
     hostile = '<script>alert("x")</script>'
-    response = submit(logged_in, service,
+    response = submit(admin_client, service,
                       {"name-mk": hostile, "name-en": hostile, "summary-en": hostile},
                       then="publish")  # fmt: skip
     assert response.status_code == 303
@@ -252,38 +238,38 @@ def test_script_tags_are_stored_as_text_and_shown_escaped(logged_in, service, db
     assert db.session.get(Service, service.id).name["mk"] == hostile
     for url in (page(service), LIST, f"{page(service)}/preview?language=en",
                 f"{page(service)}/history"):  # fmt: skip
-        html = logged_in.get(url).get_data(as_text=True)
+        html = admin_client.get(url).get_data(as_text=True)
         assert "<script>alert" not in html, url
         assert "&lt;script&gt;alert(" in html, url
 
 
-def test_an_add_button_redraws_only_its_section(logged_in, service, db):
-    data = editor_form(logged_in, service)
-    data.update(csrf_token=[csrf_token(logged_in, page(service))], add=["documents"])
+def test_an_add_button_redraws_only_its_section(admin_client, service, db):
+    data = editor_form(admin_client, service)
+    data.update(csrf_token=[csrf_token(admin_client, page(service))], add=["documents"])
     data["documents-0-name-sq"] = ["Letërnjoftim"]
-    response = logged_in.post(f"{page(service)}/rows", data=data, headers=HX)
+    response = admin_client.post(f"{page(service)}/rows", data=data, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith('<section id="documents"')
     assert 'name="documents-1-name-mk"' in html and "autofocus" in html
     assert ">Letërnjoftim</textarea>" in html  # what was typed stays
     data.update(add=[], remove=["documents-0"])
-    html = logged_in.post(f"{page(service)}/rows", data=data, headers=HX).get_data(as_text=True)
+    html = admin_client.post(f"{page(service)}/rows", data=data, headers=HX).get_data(as_text=True)
     assert 'name="documents-0-name-mk"' not in html and "No documents are needed." in html
     db.session.expire_all()
     assert len(db.session.get(Service, service.id).documents) == 1  # nothing was saved
 
 
-def test_without_javascript_the_add_button_redraws_the_page(logged_in, service):
-    response = submit(logged_in, service, add="fees")
+def test_without_javascript_the_add_button_redraws_the_page(admin_client, service):
+    response = submit(admin_client, service, add="fees")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" in html
     assert 'name="fees-1-currency"' in html
 
 
-def test_an_empty_added_row_is_dropped_on_saving(logged_in, service, db):
+def test_an_empty_added_row_is_dropped_on_saving(admin_client, service, db):
     response = submit(
-        logged_in,
+        admin_client,
         service,
         {"legal_basis-0-act-mk": "", "legal_basis-0-article": "", "legal_basis-0-url": ""},
     )
@@ -291,11 +277,11 @@ def test_an_empty_added_row_is_dropped_on_saving(logged_in, service, db):
 
 
 def test_save_and_publish_puts_the_change_live_and_tells_the_offices(
-    logged_in, service, db, monkeypatch
+    admin_client, service, db, monkeypatch
 ):
     told = []
     monkeypatch.setattr(realtime, "catalogue_changed", told.append, raising=False)
-    response = submit(logged_in, service, {"fees-0-amount": "60"}, then="publish")
+    response = submit(admin_client, service, {"fees-0-amount": "60"}, then="publish")
     assert response.status_code == 303
     db.session.expire_all()
     fresh = db.session.get(Service, service.id)
@@ -308,33 +294,33 @@ def test_save_and_publish_puts_the_change_live_and_tells_the_offices(
 
 
 def test_publishing_works_when_realtime_does_not_know_the_catalogue_yet(
-    logged_in, service, db, monkeypatch
+    admin_client, service, db, monkeypatch
 ):
     monkeypatch.delattr(realtime, "catalogue_changed", raising=False)
-    submit(logged_in, service, {"name-en": "Birth certificate"})
-    response = post(logged_in, f"{page(service)}/publish", token_from=page(service))
+    submit(admin_client, service, {"name-en": "Birth certificate"})
+    response = post(admin_client, f"{page(service)}/publish", token_from=page(service))
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(Service, service.id).name["en"] == "Birth certificate"
 
 
-def test_retire_and_discard_over_htmx_reload_the_editor(logged_in, service, db):
-    submit(logged_in, service, {"name-en": "Changed"})
-    response = post(logged_in, f"{page(service)}/discard", headers=HX, token_from=page(service))
+def test_retire_and_discard_over_htmx_reload_the_editor(admin_client, service, db):
+    submit(admin_client, service, {"name-en": "Changed"})
+    response = post(admin_client, f"{page(service)}/discard", headers=HX, token_from=page(service))
     assert response.status_code == 204 and response.headers["HX-Redirect"] == page(service)
-    response = post(logged_in, f"{page(service)}/retire", headers=HX, token_from=page(service))
+    response = post(admin_client, f"{page(service)}/retire", headers=HX, token_from=page(service))
     assert response.status_code == 204
     db.session.expire_all()
     fresh = db.session.get(Service, service.id)
     assert fresh.status == "retired" and fresh.draft is None
-    response = post(logged_in, f"{page(service)}/retire", headers=HX, token_from=page(service))
+    response = post(admin_client, f"{page(service)}/retire", headers=HX, token_from=page(service))
     assert response.status_code == 409 and "already retired" in response.get_data(as_text=True)
 
 
-def test_a_new_service_is_added_as_a_draft(logged_in, office, db):
+def test_a_new_service_is_added_as_a_draft(admin_client, office, db):
     url = f"{LIST}/services/new"
     data = {
-        "csrf_token": csrf_token(logged_in, url),
+        "csrf_token": csrf_token(admin_client, url),
         "langs": "mk,sq,en",
         "code": "PARK-1",
         "icon": "car",
@@ -345,13 +331,13 @@ def test_a_new_service_is_added_as_a_draft(logged_in, office, db):
         "offers-centar-floor": "",
         "offers-centar-room": "",
     }
-    response = logged_in.post(url, data=data)
+    response = admin_client.post(url, data=data)
     assert response.status_code == 303
     created = db.session.scalar(select(Service).filter_by(code="PARK-1"))
     assert created.status == "draft" and response.location == page(created)
     offer = db.session.scalar(select(OfficeService).filter_by(service_id=created.id))
     assert offer.queue.prefix == "E"
-    response = logged_in.post(url, data={**data, "name-mk": "", "code": "PARK-1"})
+    response = admin_client.post(url, data={**data, "name-mk": "", "code": "PARK-1"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Another service already has the code" in html
 
@@ -359,23 +345,23 @@ def test_a_new_service_is_added_as_a_draft(logged_in, office, db):
 # ------------------------------------------------------------------------------- preview
 
 
-def test_the_preview_shows_the_draft_in_the_chosen_language(logged_in, service):
-    submit(logged_in, service, {"name-sq": "Ekstrakti i lindjes"})
-    html = logged_in.get(f"{page(service)}/preview?language=sq").get_data(as_text=True)
+def test_the_preview_shows_the_draft_in_the_chosen_language(admin_client, service):
+    submit(admin_client, service, {"name-sq": "Ekstrakti i lindjes"})
+    html = admin_client.get(f"{page(service)}/preview?language=sq").get_data(as_text=True)
     assert '<article class="kp" lang="sq">' in html
     assert "Ekstrakti i lindjes" in html
     assert 'lang="mk">Лична карта' in html  # no Albanian: Macedonian, marked as such
     assert "50,00" in html or "50.00" in html
-    live = logged_in.get(f"{page(service)}/preview?language=sq&version=live")
+    live = admin_client.get(f"{page(service)}/preview?language=sq&version=live")
     assert "Ekstrakti i lindjes" not in live.get_data(as_text=True)
 
 
 # ------------------------------------------------------------------------------- history
 
 
-def test_the_history_says_who_changed_what(logged_in, service):
-    submit(logged_in, service, {"fees-0-amount": "70"})
-    html = logged_in.get(f"{page(service)}/history").get_data(as_text=True)
+def test_the_history_says_who_changed_what(admin_client, service):
+    submit(admin_client, service, {"fees-0-amount": "70"})
+    html = admin_client.get(f"{page(service)}/history").get_data(as_text=True)
     assert "Changes saved for review" in html and "Boss" in html
     assert "<del>5000</del>" in html and "<ins>7000</ins>" in html
     assert "Fees 1 › Amount (minor units)" in html
@@ -384,28 +370,28 @@ def test_the_history_says_who_changed_what(logged_in, service):
 # ------------------------------------------------------------------------------- categories
 
 
-def test_categories_are_added_changed_and_removed(logged_in, office, db):
+def test_categories_are_added_changed_and_removed(admin_client, office, db):
     url = f"{LIST}/categories"
-    response = post(logged_in, url, {"code": "civil", "name-mk": "Матична", "icon": "id",
+    response = post(admin_client, url, {"code": "civil", "name-mk": "Матична", "icon": "id",
                                      "position": "1"}, headers=HX)  # fmt: skip
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith('<section id="classifiers"')
     row = db.session.scalar(select(Category).filter_by(code="civil"))
-    response = post(logged_in, f"{url}/{row.id}", {"code": "civil", "name-mk": "",
+    response = post(admin_client, f"{url}/{row.id}", {"code": "civil", "name-mk": "",
                                                   "position": "1"}, headers=HX)  # fmt: skip
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Enter the name in the first language." in html
-    response = post(logged_in, f"{url}/{row.id}/delete")
+    response = post(admin_client, f"{url}/{row.id}/delete")
     assert response.status_code == 303
     assert db.session.scalar(select(Category).filter_by(code="civil")) is None
-    assert logged_in.get(f"{LIST}/nonsense").status_code == 404
+    assert admin_client.get(f"{LIST}/nonsense").status_code == 404
 
 
 # ------------------------------------------------------------------------------- import/export
 
 
-def test_the_export_downloads_the_catalogue(logged_in, service):
-    response = logged_in.get(f"{LIST}/export")
+def test_the_export_downloads_the_catalogue(admin_client, service):
+    response = admin_client.get(f"{LIST}/export")
     assert response.status_code == 200
     assert response.mimetype == "application/ld+json"
     assert 'attachment; filename="catalogue-test-town-' in response.headers["Content-Disposition"]
@@ -419,35 +405,35 @@ def upload(client, content: bytes, name="catalogue.json"):
     return client.post(url, data=data, content_type="multipart/form-data")
 
 
-def test_an_uploaded_file_is_imported(logged_in, service, db):
-    document = json.loads(logged_in.get(f"{LIST}/export").get_data(as_text=True))
+def test_an_uploaded_file_is_imported(admin_client, service, db):
+    document = json.loads(admin_client.get(f"{LIST}/export").get_data(as_text=True))
     node = document["services"][0]
     node["identifier"] = "BIRTH-2"
     node["@id"] = "service/BIRTH-2"
-    response = upload(logged_in, cpsv.dumps({**document, "services": [node]}).encode())
+    response = upload(admin_client, cpsv.dumps({**document, "services": [node]}).encode())
     assert response.status_code == 303 and response.location.endswith(LIST)
-    assert "1 services added" in logged_in.get(LIST).get_data(as_text=True)
+    assert "1 services added" in admin_client.get(LIST).get_data(as_text=True)
     assert db.session.scalar(select(Service).filter_by(code="BIRTH-2")).fees[0].amount_minor == 5000
 
 
-def test_a_broken_upload_is_refused_with_line_and_reason(logged_in, service, db):
-    text = logged_in.get(f"{LIST}/export").get_data(as_text=True)
+def test_a_broken_upload_is_refused_with_line_and_reason(admin_client, service, db):
+    text = admin_client.get(f"{LIST}/export").get_data(as_text=True)
     broken = text.replace('"value": "50.00"', '"value": "-50.00"', 1)
-    response = upload(logged_in, broken.encode())
+    response = upload(admin_client, broken.encode())
     html = response.get_data(as_text=True)
     line = broken[: broken.index('"value": "-50.00"')].count("\n") + 1
     assert response.status_code == 422 and "nothing was changed" in html
     assert f'<td class="num">{line}</td>' in html and "The amount cannot be negative." in html
     assert "$.services[0].hasCost[0].value" in html
-    response = upload(logged_in, b'{"services": [}')
+    response = upload(admin_client, b'{"services": [}')
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and '<td class="num">1:15</td>' in html
     assert db.session.scalar(select(AuditEntry).filter_by(action="import")) is None
 
 
-def test_an_upload_without_a_file_asks_for_one(logged_in, office):
+def test_an_upload_without_a_file_asks_for_one(admin_client, office):
     url = f"{LIST}/import"
-    response = logged_in.post(url, data={"csrf_token": csrf_token(logged_in, url)})
+    response = admin_client.post(url, data={"csrf_token": csrf_token(admin_client, url)})
     assert response.status_code == 422 and "Choose a file to import." in response.get_data(
         as_text=True
     )

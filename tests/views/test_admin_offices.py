@@ -13,21 +13,6 @@ HX = {"HX-Request": "true"}
 PAGE = "/admin/offices/centar"
 
 
-@pytest.fixture
-def admin(factory, db):
-    """An administrator (username boss), committed."""
-    user = factory.user("boss", role="admin")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def logged_in(client, auth, admin, office):
-    """The test client, logged in as the administrator."""
-    assert auth.login("boss").status_code == 302
-    return client
-
-
 def post(client, url, data=None, headers=None):
     """POST a form with the page's CSRF token, as the browser would."""
     token = csrf_token(client, PAGE)
@@ -80,33 +65,33 @@ def test_clerks_may_not_open_or_change_the_setup(client, auth, clerk, office, db
     assert db.session.scalar(select(Queue).filter_by(prefix="T")) is None
 
 
-def test_a_post_without_csrf_token_is_refused(logged_in, db):
-    response = logged_in.post(f"{PAGE}/queues", data=queue_form())
+def test_a_post_without_csrf_token_is_refused(admin_client, db):
+    response = admin_client.post(f"{PAGE}/queues", data=queue_form())
     assert response.status_code == 400
-    response = logged_in.post(f"{PAGE}/queues", data=queue_form(), headers=HX)
+    response = admin_client.post(f"{PAGE}/queues", data=queue_form(), headers=HX)
     assert response.status_code == 400
     assert db.session.scalar(select(Queue).filter_by(prefix="T")) is None
 
 
-def test_an_unknown_office_is_404(logged_in):
-    assert logged_in.get("/admin/offices/nowhere").status_code == 404
-    assert post(logged_in, "/admin/offices/nowhere/queues", queue_form()).status_code == 404
+def test_an_unknown_office_is_404(admin_client):
+    assert admin_client.get("/admin/offices/nowhere").status_code == 404
+    assert post(admin_client, "/admin/offices/nowhere/queues", queue_form()).status_code == 404
 
 
 # ------------------------------------------------------------------------------- pages
 
 
-def test_the_list_shows_every_office_and_links_to_its_setup(logged_in, factory, db):
+def test_the_list_shows_every_office_and_links_to_its_setup(admin_client, factory, db):
     factory.office("drachevo", services=(("PARK", "K"),)).active = False
     db.session.commit()
-    html = logged_in.get("/admin/offices").get_data(as_text=True)
+    html = admin_client.get("/admin/offices").get_data(as_text=True)
     assert "Office centar" in html and "Office drachevo" in html
     assert 'href="/admin/offices/drachevo"' in html
     assert 'href="/admin/offices/new"' in html
 
 
-def test_the_setup_page_has_every_section(logged_in):
-    response = logged_in.get(PAGE)
+def test_the_setup_page_has_every_section(admin_client):
+    response = admin_client.get(PAGE)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" in html
     for section in ("general", "hours", "special_days", "counters", "queues", "matrix"):
@@ -115,34 +100,34 @@ def test_the_setup_page_has_every_section(logged_in):
     assert "A counter with nothing chosen serves every service." in html
 
 
-def test_the_admin_navigation_links_to_the_offices(logged_in):
-    html = logged_in.get("/admin/").get_data(as_text=True)
+def test_the_admin_navigation_links_to_the_offices(admin_client):
+    html = admin_client.get("/admin/").get_data(as_text=True)
     assert 'href="/admin/offices"' in html and f'href="{PAGE}"' in html
 
 
-def test_the_dashboard_names_each_offices_municipality(logged_in):
-    html = logged_in.get("/admin/").get_data(as_text=True)
+def test_the_dashboard_names_each_offices_municipality(admin_client):
+    html = admin_client.get("/admin/").get_data(as_text=True)
     assert '<p class="office-org">Test Town</p>' in html
 
 
 # ------------------------------------------------------------------------------- new office
 
 
-def test_creating_an_office_redirects_to_its_setup(logged_in, db):
-    token = csrf_token(logged_in, "/admin/offices/new")
-    response = logged_in.post("/admin/offices/new", data={"csrf_token": token, **general_form()})
+def test_creating_an_office_redirects_to_its_setup(admin_client, db):
+    token = csrf_token(admin_client, "/admin/offices/new")
+    response = admin_client.post("/admin/offices/new", data={"csrf_token": token, **general_form()})
     assert response.status_code == 303 and response.location.endswith("/admin/offices/karpos")
     office = db.session.scalar(select(Office).filter_by(slug="karpos"))
     assert office.name == {"mk": "Карпош", "sq": "Karposh"} and office.languages == ["mk", "sq"]
     entry = db.session.scalar(select(AuditEntry).filter_by(entity="office", action="create"))
     assert entry.actor_id is not None and entry.after["slug"] == "karpos"
-    assert "The office was created" in logged_in.get(response.location).get_data(as_text=True)
+    assert "The office was created" in admin_client.get(response.location).get_data(as_text=True)
 
 
-def test_a_wrong_new_office_is_shown_again_with_everything_typed(logged_in, db):
-    token = csrf_token(logged_in, "/admin/offices/new")
+def test_a_wrong_new_office_is_shown_again_with_everything_typed(admin_client, db):
+    token = csrf_token(admin_client, "/admin/offices/new")
     typed = general_form(slug="Карпош 2", timezone="Europe/Nowhere", **{"name-sq": "Karposh-é"})
-    response = logged_in.post("/admin/offices/new", data={"csrf_token": token, **typed})
+    response = admin_client.post("/admin/offices/new", data={"csrf_token": token, **typed})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'class="error-summary"' in html and 'href="#general-slug"' in html
@@ -166,10 +151,12 @@ def test_the_first_office_also_names_its_municipality(client, auth, admin, db):
     assert office.organisation.name == {"mk": "Општина Карпош"}
 
 
-def test_changing_the_languages_redraws_the_name_fields_without_saving(logged_in, db):
-    token = csrf_token(logged_in, "/admin/offices/new")
+def test_changing_the_languages_redraws_the_name_fields_without_saving(admin_client, db):
+    token = csrf_token(admin_client, "/admin/offices/new")
     data = general_form(**{"languages-2": "rom", "refresh": "1"})
-    response = logged_in.post("/admin/offices/new", data={"csrf_token": token, **data}, headers=HX)
+    response = admin_client.post(
+        "/admin/offices/new", data={"csrf_token": token, **data}, headers=HX
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert 'name="name-rom"' in html and 'value="Karposh"' in html
@@ -179,10 +166,10 @@ def test_changing_the_languages_redraws_the_name_fields_without_saving(logged_in
 # ------------------------------------------------------------------------------- general
 
 
-def test_saving_the_general_settings_records_the_change(logged_in, office, db):
+def test_saving_the_general_settings_records_the_change(admin_client, office, db):
     data = general_form(slug="centar", wait_target_minutes="25", **{"languages-2": "en"})
     data["name-en"] = "Centre"
-    response = post(logged_in, f"{PAGE}/general", data)
+    response = post(admin_client, f"{PAGE}/general", data)
     assert response.status_code == 303
     db.session.expire_all()
     office = db.session.scalar(select(Office).filter_by(slug="centar"))
@@ -191,15 +178,15 @@ def test_saving_the_general_settings_records_the_change(logged_in, office, db):
     assert entry.before["wait_target_minutes"] == 20 and entry.after["wait_target_minutes"] == 25
 
 
-def test_a_new_slug_sends_htmx_to_the_new_address(logged_in, office):
-    response = post(logged_in, f"{PAGE}/general", general_form(slug="centar-2"), headers=HX)
+def test_a_new_slug_sends_htmx_to_the_new_address(admin_client, office):
+    response = post(admin_client, f"{PAGE}/general", general_form(slug="centar-2"), headers=HX)
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == "/admin/offices/centar-2"
 
 
-def test_general_errors_in_htmx_come_back_as_the_section(logged_in, office):
+def test_general_errors_in_htmx_come_back_as_the_section(admin_client, office):
     data = general_form(slug="centar", priority_policy="every_n", priority_every="1")
-    response = post(logged_in, f"{PAGE}/general", data, headers=HX)
+    response = post(admin_client, f"{PAGE}/general", data, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<html" not in html and html.lstrip().startswith('<section id="general"')
@@ -210,7 +197,7 @@ def test_general_errors_in_htmx_come_back_as_the_section(logged_in, office):
 # ------------------------------------------------------------------------------- hours
 
 
-def test_opening_hours_are_saved_with_breaks(logged_in, office, db):
+def test_opening_hours_are_saved_with_breaks(admin_client, office, db):
     data = {
         "mode": "hours",
         "hours-mon-0-from": "08:00",
@@ -220,7 +207,7 @@ def test_opening_hours_are_saved_with_breaks(logged_in, office, db):
         "hours-sat-0-from": "",
         "hours-sat-0-to": "",
     }
-    response = post(logged_in, f"{PAGE}/hours", data, headers=HX)
+    response = post(admin_client, f"{PAGE}/hours", data, headers=HX)
     assert response.status_code == 200
     assert "The opening hours were saved." in response.get_data(as_text=True)
     db.session.expire_all()
@@ -228,9 +215,9 @@ def test_opening_hours_are_saved_with_breaks(logged_in, office, db):
     assert hours["mon"] == [["08:00", "12:00"], ["13:00", "16:00"]] and hours["sat"] == []
 
 
-def test_add_hours_draws_a_new_row_without_saving(logged_in, office, db):
+def test_add_hours_draws_a_new_row_without_saving(admin_client, office, db):
     data = {"mode": "always", "hours-tue-0-from": "09:00", "hours-tue-0-to": "1", "add": "tue"}
-    response = post(logged_in, f"{PAGE}/hours", data, headers=HX)
+    response = post(admin_client, f"{PAGE}/hours", data, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert 'name="hours-tue-1-from"' in html and 'value="1"' in html  # what was typed stays
@@ -239,7 +226,7 @@ def test_add_hours_draws_a_new_row_without_saving(logged_in, office, db):
     assert db.session.get(Office, office.id).opening_hours == {}
 
 
-def test_remove_takes_the_row_away_without_saving(logged_in, office):
+def test_remove_takes_the_row_away_without_saving(admin_client, office):
     data = {
         "hours-mon-0-from": "08:00",
         "hours-mon-0-to": "12:00",
@@ -247,13 +234,13 @@ def test_remove_takes_the_row_away_without_saving(logged_in, office):
         "hours-mon-1-to": "16:00",
         "remove": "mon-0",
     }
-    html = post(logged_in, f"{PAGE}/hours", data, headers=HX).get_data(as_text=True)
+    html = post(admin_client, f"{PAGE}/hours", data, headers=HX).get_data(as_text=True)
     assert 'value="13:00"' in html and 'value="08:00"' not in html
 
 
-def test_wrong_hours_are_shown_next_to_their_day(logged_in, office):
+def test_wrong_hours_are_shown_next_to_their_day(admin_client, office):
     data = {"mode": "hours", "hours-wed-0-from": "16:00", "hours-wed-0-to": "08:00"}
-    response = post(logged_in, f"{PAGE}/hours", data)
+    response = post(admin_client, f"{PAGE}/hours", data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "<html" in html
     assert 'href="#week-hours-wed"' in html
@@ -264,34 +251,36 @@ def test_wrong_hours_are_shown_next_to_their_day(logged_in, office):
 # ------------------------------------------------------------------------------- special days
 
 
-def test_special_days_can_be_added_and_removed(logged_in, office, db):
+def test_special_days_can_be_added_and_removed(admin_client, office, db):
     data = {"date": "2026-12-24", "closed": "1", "note-mk": "Празник"}
-    response = post(logged_in, f"{PAGE}/special-days", data, headers=HX)
+    response = post(admin_client, f"{PAGE}/special-days", data, headers=HX)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<section id="special_days"') and "Празник" in html
     special = db.session.scalar(select(SpecialDay))
     assert special.hours == [] and special.note == {"mk": "Празник"}
-    response = post(logged_in, f"{PAGE}/special-days/{special.id}/delete", headers=HX)
+    response = post(admin_client, f"{PAGE}/special-days/{special.id}/delete", headers=HX)
     assert response.status_code == 200
     db.session.expire_all()
     assert db.session.scalar(select(SpecialDay)) is None
 
 
-def test_changing_the_date_of_a_special_day_moves_it(logged_in, office, db):
-    post(logged_in, f"{PAGE}/special-days", {"date": "2026-12-24", "closed": "1"})
+def test_changing_the_date_of_a_special_day_moves_it(admin_client, office, db):
+    post(admin_client, f"{PAGE}/special-days", {"date": "2026-12-24", "closed": "1"})
     special = db.session.scalar(select(SpecialDay))
-    html = logged_in.get(f"{PAGE}/special-days?day={special.id}", headers=HX).get_data(as_text=True)
+    html = admin_client.get(f"{PAGE}/special-days?day={special.id}", headers=HX).get_data(
+        as_text=True
+    )
     assert 'name="editing"' in html and 'value="2026-12-24"' in html
     data = {"editing": str(special.id), "date": "2026-12-25", "closed": "1"}
-    assert post(logged_in, f"{PAGE}/special-days", data).status_code == 303
+    assert post(admin_client, f"{PAGE}/special-days", data).status_code == 303
     db.session.expire_all()
     assert [d.date.isoformat() for d in db.session.scalars(select(SpecialDay))] == ["2026-12-25"]
 
 
-def test_a_special_day_needs_hours_or_closed(logged_in, office):
+def test_a_special_day_needs_hours_or_closed(admin_client, office):
     data = {"date": "2026-12-24", "hours-0-from": "", "hours-0-to": ""}
-    response = post(logged_in, f"{PAGE}/special-days", data, headers=HX)
+    response = post(admin_client, f"{PAGE}/special-days", data, headers=HX)
     assert response.status_code == 422
     assert "Enter the hours of this day, or mark it as closed." in response.get_data(as_text=True)
 
@@ -299,9 +288,9 @@ def test_a_special_day_needs_hours_or_closed(logged_in, office):
 # ------------------------------------------------------------------------------- counters
 
 
-def test_adding_a_counter_returns_the_section_and_refreshes_the_matrix(logged_in, office, db):
+def test_adding_a_counter_returns_the_section_and_refreshes_the_matrix(admin_client, office, db):
     data = {"number": "3", "active": "1", "name-mk": "Шалтер 3", "location-en": "Floor 1"}
-    response = post(logged_in, f"{PAGE}/counters", data, headers=HX)
+    response = post(admin_client, f"{PAGE}/counters", data, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in html and html.lstrip().startswith('<section id="counters"')
@@ -311,34 +300,34 @@ def test_adding_a_counter_returns_the_section_and_refreshes_the_matrix(logged_in
     assert counter.name == {"mk": "Шалтер 3"} and counter.location == {"en": "Floor 1"}
 
 
-def test_a_duplicate_counter_number_is_refused_in_place(logged_in, office):
+def test_a_duplicate_counter_number_is_refused_in_place(admin_client, office):
     data = {"number": "2", "active": "1", "name-sq": "Sporteli i ri"}
-    response = post(logged_in, f"{PAGE}/counters", data, headers=HX)
+    response = post(admin_client, f"{PAGE}/counters", data, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Counter 2 already exists here." in html and 'value="Sporteli i ri"' in html
 
 
-def test_a_serving_counter_cannot_be_switched_off(logged_in, office, factory, db):
+def test_a_serving_counter_cannot_be_switched_off(admin_client, office, factory, db):
     counter = factory.counter(office, 1)
     rules.issue_ticket(db.session, office, factory.service(office, "BIRTH").id)
     rules.call_next(db.session, counter)
     db.session.commit()
-    response = post(logged_in, f"{PAGE}/counters/{counter.id}", {"number": "1"}, headers=HX)
+    response = post(admin_client, f"{PAGE}/counters/{counter.id}", {"number": "1"}, headers=HX)
     assert response.status_code == 422
     assert "Counter 1 is serving ticket A001." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Counter, counter.id).active is True
 
 
-def test_the_counter_form_can_be_fetched_for_editing(logged_in, office):
+def test_the_counter_form_can_be_fetched_for_editing(admin_client, office):
     counter = office.counters[1]
-    response = logged_in.get(f"{PAGE}/counters?counter={counter.id}", headers=HX)
+    response = admin_client.get(f"{PAGE}/counters?counter={counter.id}", headers=HX)
     html = response.get_data(as_text=True)
     assert "<html" not in html and "Change counter 2" in html
     assert f'action="/admin/offices/centar/counters/{counter.id}"' in html
     assert "HX-Request" in response.headers["Vary"]
-    page = logged_in.get(f"{PAGE}/counters?counter={counter.id}").get_data(as_text=True)
+    page = admin_client.get(f"{PAGE}/counters?counter={counter.id}").get_data(as_text=True)
     assert "<html" in page and "Change counter 2" in page
 
 
@@ -346,9 +335,9 @@ def test_the_counter_form_can_be_fetched_for_editing(logged_in, office):
 
 
 @pytest.mark.parametrize("prefix", ["B", "Н", "O"])
-def test_a_confusing_prefix_is_refused_with_everything_kept(logged_in, office, db, prefix):
+def test_a_confusing_prefix_is_refused_with_everything_kept(admin_client, office, db, prefix):
     data = queue_form(prefix=prefix, number_max="500", **{"name-mk": "Нова редица"})
-    response = post(logged_in, f"{PAGE}/queues", data)
+    response = post(admin_client, f"{PAGE}/queues", data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "<html" in html
     assert 'href="#queue-prefix"' in html and "Use A, E, K, M or T." in html
@@ -356,16 +345,16 @@ def test_a_confusing_prefix_is_refused_with_everything_kept(logged_in, office, d
     assert db.session.scalar(select(Queue).filter_by(office_id=office.id, number_max=500)) is None
 
 
-def test_a_good_queue_is_added(logged_in, office, db):
-    response = post(logged_in, f"{PAGE}/queues", queue_form(prefix="т", reset_time="03:00"))
+def test_a_good_queue_is_added(admin_client, office, db):
+    response = post(admin_client, f"{PAGE}/queues", queue_form(prefix="т", reset_time="03:00"))
     assert response.status_code == 303 and response.location.endswith(f"{PAGE}#queues")
     queue = db.session.scalar(select(Queue).filter_by(office_id=office.id, prefix="T"))
     assert queue.reset_time.hour == 3
 
 
-def test_a_queue_in_use_is_not_deleted(logged_in, office, db):
+def test_a_queue_in_use_is_not_deleted(admin_client, office, db):
     queue = next(q for q in office.queues if q.prefix == "A")
-    response = post(logged_in, f"{PAGE}/queues/{queue.id}/delete", headers=HX)
+    response = post(admin_client, f"{PAGE}/queues/{queue.id}/delete", headers=HX)
     assert response.status_code == 409 and response.headers["HX-Retarget"] == "#alerts"
     assert "Services join queue A" in response.get_data(as_text=True)
     assert db.session.get(Queue, queue.id) is not None
@@ -374,10 +363,10 @@ def test_a_queue_in_use_is_not_deleted(logged_in, office, db):
 # ------------------------------------------------------------------------------- matrix
 
 
-def test_a_matrix_cell_saves_in_place(logged_in, office, factory, db):
+def test_a_matrix_cell_saves_in_place(admin_client, office, factory, db):
     counter, birth = factory.counter(office, 1), factory.service(office, "BIRTH")
     url = f"{PAGE}/matrix/{counter.id}/{birth.id}"
-    response = post(logged_in, url, {f"cell-{counter.id}-{birth.id}": "2"}, headers=HX)
+    response = post(admin_client, url, {f"cell-{counter.id}-{birth.id}": "2"}, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in html and html.lstrip().startswith('<section id="matrix"')
@@ -385,12 +374,12 @@ def test_a_matrix_cell_saves_in_place(logged_in, office, factory, db):
     assert (cell.counter_id, cell.service_id, cell.preference) == (counter.id, birth.id, 2)
     # Counter 1 now serves only BIRTH; counter 2 still serves all.
     assert html.count('<span class="badge">serves all</span>') == 1
-    response = post(logged_in, url, {f"cell-{counter.id}-{birth.id}": ""}, headers=HX)
+    response = post(admin_client, url, {f"cell-{counter.id}-{birth.id}": ""}, headers=HX)
     assert response.status_code == 200
     assert db.session.scalar(select(CounterService)) is None
 
 
-def test_the_whole_matrix_can_be_saved_without_javascript(logged_in, office, factory, db):
+def test_the_whole_matrix_can_be_saved_without_javascript(admin_client, office, factory, db):
     c1, c2 = factory.counter(office, 1), factory.counter(office, 2)
     birth, tax = factory.service(office, "BIRTH"), factory.service(office, "TAX")
     data = {
@@ -399,7 +388,7 @@ def test_the_whole_matrix_can_be_saved_without_javascript(logged_in, office, fac
         f"cell-{c2.id}-{birth.id}": "",
         f"cell-{c2.id}-{tax.id}": "3",
     }
-    response = post(logged_in, f"{PAGE}/matrix", data)
+    response = post(admin_client, f"{PAGE}/matrix", data)
     assert response.status_code == 303
     rows = db.session.execute(
         select(CounterService.counter_id, CounterService.service_id, CounterService.preference)
@@ -407,34 +396,34 @@ def test_the_whole_matrix_can_be_saved_without_javascript(logged_in, office, fac
     assert sorted(rows) == sorted([(c1.id, birth.id, 1), (c2.id, tax.id, 3)])
 
 
-def test_a_wrong_matrix_value_is_refused(logged_in, office, factory):
+def test_a_wrong_matrix_value_is_refused(admin_client, office, factory):
     counter, birth = factory.counter(office, 1), factory.service(office, "BIRTH")
     url = f"{PAGE}/matrix/{counter.id}/{birth.id}"
-    response = post(logged_in, url, {f"cell-{counter.id}-{birth.id}": "9"}, headers=HX)
+    response = post(admin_client, url, {f"cell-{counter.id}-{birth.id}": "9"}, headers=HX)
     assert response.status_code == 400
 
 
 # ------------------------------------------------------------------------------- hostile input
 
 
-def test_script_tags_are_stored_as_text_and_shown_escaped(logged_in, office, db):
+def test_script_tags_are_stored_as_text_and_shown_escaped(admin_client, office, db):
     script = "<script>alert('x')</script>"
     data = {"number": "9", "active": "1", "name-mk": script, "location-mk": script}
-    assert post(logged_in, f"{PAGE}/counters", data).status_code == 303
+    assert post(admin_client, f"{PAGE}/counters", data).status_code == 303
     queue = queue_form(prefix="T", **{"name-sq": script})
-    assert post(logged_in, f"{PAGE}/queues", queue).status_code == 303
+    assert post(admin_client, f"{PAGE}/queues", queue).status_code == 303
     counter = db.session.scalar(select(Counter).filter_by(office_id=office.id, number=9))
     assert counter.name == {"mk": script}
     for url in (PAGE, f"{PAGE}/counters?counter={counter.id}"):
-        html = logged_in.get(url).get_data(as_text=True)
+        html = admin_client.get(url).get_data(as_text=True)
         assert script not in html
         assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
 
 
-def test_very_long_text_is_refused_and_kept_in_the_form(logged_in, office, db):
+def test_very_long_text_is_refused_and_kept_in_the_form(admin_client, office, db):
     long_name = "Ш" * 5000
     data = {"number": "9", "active": "1", "name-mk": long_name}
-    response = post(logged_in, f"{PAGE}/counters", data, headers=HX)
+    response = post(admin_client, f"{PAGE}/counters", data, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Use at most 120 characters." in html and long_name in html

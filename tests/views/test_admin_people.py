@@ -3,7 +3,6 @@ what was typed kept (never the passwords); no administrator can lock themselves 
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from kiosk.models import AuditEntry, User
@@ -11,19 +10,6 @@ from tests.conftest import AuthActions
 from tests.factories import csrf_token
 
 PAGE = "/admin/people"
-
-
-@pytest.fixture
-def admin(factory, db):
-    user = factory.user("boss", role="admin")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def logged_in(client, auth, admin, office):
-    assert auth.login("boss").status_code == 302
-    return client
 
 
 def post(client, url, data):
@@ -44,10 +30,10 @@ def account(**changes):
     return data | changes
 
 
-def test_an_administrator_adds_a_clerk_who_can_then_log_in(logged_in, office, db, app):
-    response = post(logged_in, f"{PAGE}", account(office=str(office.id)))
+def test_an_administrator_adds_a_clerk_who_can_then_log_in(admin_client, office, db, app):
+    response = post(admin_client, f"{PAGE}", account(office=str(office.id)))
     assert response.status_code == 303 and response.headers["Location"].endswith(PAGE)
-    listed = logged_in.get(PAGE).get_data(as_text=True)
+    listed = admin_client.get(PAGE).get_data(as_text=True)
     assert "Bojana Petrova" in listed and "The account of Bojana Petrova is saved." in listed
     user = db.session.scalar(select(User).filter_by(username="bojana"))
     assert (user.role, user.office_id, user.active) == ("clerk", office.id, True)
@@ -58,10 +44,10 @@ def test_an_administrator_adds_a_clerk_who_can_then_log_in(logged_in, office, db
     assert browser.get("/clerk/").status_code == 200
 
 
-def test_every_mistake_is_named_and_what_was_typed_is_kept(logged_in, admin, db):
+def test_every_mistake_is_named_and_what_was_typed_is_kept(admin_client, admin, db):
     data = account(username="boss", display_name="Х" * 121, password="short",
                    password_again="other", role="king", office="999")
-    response = post(logged_in, PAGE, data)
+    response = post(admin_client, PAGE, data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     for message in ("This username is taken.", "Use at most 120 characters.", "Choose a role.",
@@ -72,35 +58,35 @@ def test_every_mistake_is_named_and_what_was_typed_is_kept(logged_in, admin, db)
     assert db.session.scalar(select(User).filter_by(display_name="Х" * 121)) is None
 
 
-def test_a_password_typed_twice_differently_is_refused(logged_in, db):
-    response = post(logged_in, PAGE, account(password_again="a-long-secret-2"))
+def test_a_password_typed_twice_differently_is_refused(admin_client, db):
+    response = post(admin_client, PAGE, account(password_again="a-long-secret-2"))
     assert response.status_code == 422
     assert "The two passwords are not the same." in response.get_data(as_text=True)
 
 
 def test_a_turned_off_account_cannot_log_in_and_its_password_can_be_changed(
-    logged_in, factory, db, client, auth
+    admin_client, factory, db, client, auth
 ):
     clerk = factory.user("ana")
     db.session.commit()
     data = account(username="ana", display_name="Ana", password="", password_again="")
     del data["active"]
-    assert post(logged_in, f"{PAGE}/{clerk.id}", data).status_code == 303
+    assert post(admin_client, f"{PAGE}/{clerk.id}", data).status_code == 303
     db.session.expire_all()
     assert db.session.get(User, clerk.id).active is False
     assert db.session.get(User, clerk.id).check_password("clerk-password-1")  # kept
     data = account(username="ana", display_name="Ana", password="new-secret-22",
                    password_again="new-secret-22")
-    assert post(logged_in, f"{PAGE}/{clerk.id}", data).status_code == 303
+    assert post(admin_client, f"{PAGE}/{clerk.id}", data).status_code == 303
     db.session.expire_all()
     assert db.session.get(User, clerk.id).check_password("new-secret-22")
 
 
-def test_an_administrator_cannot_lock_themselves_out(logged_in, admin, db):
+def test_an_administrator_cannot_lock_themselves_out(admin_client, admin, db):
     data = account(username="boss", display_name="Boss", role="clerk", password="",
                    password_again="")
     del data["active"]
-    html = post(logged_in, f"{PAGE}/{admin.id}", data).get_data(as_text=True)
+    html = post(admin_client, f"{PAGE}/{admin.id}", data).get_data(as_text=True)
     assert "You cannot take away your own administrator access." in html
     assert "You cannot turn off your own account." in html
     db.session.expire_all()
