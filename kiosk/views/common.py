@@ -18,9 +18,14 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
+def find_office(slug: str | None) -> Office | None:
+    """The active office with this slug, if there is one."""
+    return db.session.scalar(db.select(Office).filter_by(slug=slug, active=True))
+
+
 def office_or_404(slug: str) -> Office:
     """The active office with this slug, or a 404."""
-    office = db.session.scalar(db.select(Office).filter_by(slug=slug, active=True))
+    office = find_office(slug)
     if office is None:
         abort(404)
     return office

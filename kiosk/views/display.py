@@ -36,6 +36,7 @@ from ..services import devices as device_rules
 from ..services import speech
 from ..services.state import office_state
 from .common import office_or_404
+from .kiosk import content_languages, kiosk_language
 
 bp = Blueprint("display", __name__)
 log = logging.getLogger(__name__)
@@ -276,16 +277,13 @@ def counter_fragment(office: str, number: int):
 def kiosk_notices(office: str):
     """Render the notices for a kiosk's start screen in the citizen's language (public)."""
     office_obj = office_or_404(office)
-    lang = request.args.get("lang")
-    if lang not in office_obj.languages and lang not in current_app.config["LANGUAGES"]:
-        lang = office_obj.languages[0]
-    use_language(lang, office_obj.timezone)
+    lang = kiosk_language(office_obj, request.args.get("lang"))
     response = htmx.fragment(
         "kiosk/_announcements.html",
         office=office_obj,
         fetched=True,  # the page has its live client already
         lang=lang,
-        content_langs=[lang] + [x for x in office_obj.languages if x != lang],
+        content_langs=content_languages(office_obj, lang),
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -210,7 +210,20 @@
     applyModes();
     setUpIdle(body);
 
+    // A language keeps the citizen's screen. Screens come by htmx, so the location bar still
+    // names the page first loaded: remember the address of the screen shown last (fetched by
+    // GET; after a ticket, a POST, the language links go to the start as written).
+    var screenUrl = null;
+
     document.addEventListener("click", function (event) {
+      var language = event.target.closest(".k-lang");
+      if (language && screenUrl) {
+        event.preventDefault();
+        var url = new URL(screenUrl, location.href);
+        url.searchParams.set("lang", language.getAttribute("hreflang"));
+        location.assign(url.href);
+        return;
+      }
       var reset = event.target.closest("[data-kiosk-reset]");
       if (reset && document.body.dataset.kioskHome) {
         event.preventDefault();
@@ -229,6 +242,20 @@
       else if ("kioskClose" in target.dataset) closeDialog(target.closest("dialog"));
     });
 
+    body.addEventListener("htmx:afterSwap", function (event) {
+      var detail = event.detail, swapped = detail.target;
+      if (swapped && swapped.id === "screen") {
+        screenUrl = detail.requestConfig && detail.requestConfig.verb === "get"
+          ? detail.xhr.responseURL : null;
+      } else if (swapped && swapped.id === "alerts") {
+        // A message (an error from the server) goes away by itself after a while too: the
+        // next citizen should not find it.
+        Array.prototype.forEach.call(swapped.children, function (alert) {
+          setTimeout(function () { alert.remove(); }, ALERT_SECONDS * 1000);
+        });
+      }
+    });
+
     // Screens keep their own sticky actions just above the footer, whatever its height.
     var footer = document.querySelector(".k-footer");
     if (footer && window.ResizeObserver) {
@@ -236,35 +263,6 @@
         root.style.setProperty("--k-footer-height", footer.offsetHeight + "px");
       }).observe(footer);
     }
-
-    // A language keeps the citizen's screen. Screens come by htmx, so the location bar still
-    // names the page first loaded: remember the address of the screen shown last (fetched by
-    // GET; after a ticket, a POST, the language links go to the start as written).
-    var screenUrl = null;
-    body.addEventListener("htmx:afterSwap", function (event) {
-      var detail = event.detail;
-      if (!detail.target || detail.target.id !== "screen") return;
-      screenUrl = detail.requestConfig && detail.requestConfig.verb === "get"
-        ? detail.xhr.responseURL : null;
-    });
-    document.addEventListener("click", function (event) {
-      var link = event.target.closest(".k-lang");
-      if (!link || !screenUrl) return;
-      event.preventDefault();
-      var url = new URL(screenUrl, location.href);
-      url.searchParams.set("lang", link.getAttribute("hreflang"));
-      location.assign(url.href);
-    });
-
-    // A message (an error from the server) goes away by itself after a while too: the next
-    // citizen should not find it.
-    body.addEventListener("htmx:afterSwap", function (event) {
-      var alerts = event.detail.target;
-      if (!alerts || alerts.id !== "alerts") return;
-      Array.prototype.forEach.call(alerts.children, function (alert) {
-        setTimeout(function () { alert.remove(); }, ALERT_SECONDS * 1000);
-      });
-    });
 
     // Content swapped in by htmx may carry mode buttons of its own: keep them in step.
     body.addEventListener("htmx:afterSettle", applyModes);

@@ -14,11 +14,11 @@ from flask_babel import format_currency, ngettext
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from ...extensions import db
 from ...i18n import offered_languages, use_language
 from ...models import Office
 from ...services.catalogue import pick_text
 from ...services.errors import N_
+from ..common import find_office
 
 bp = Blueprint("kiosk", __name__)
 
@@ -54,12 +54,17 @@ def content_languages(office: Office, lang: str) -> list[str]:
     return [lang] + [x for x in office.languages if x != lang]
 
 
+def kiosk_language(office: Office, requested: str | None) -> str:
+    """Bind the request to the language asked for, if the office's kiosk offers it, else to
+    the office's first language; return it."""
+    lang = requested if requested in kiosk_languages(office) else office.languages[0]
+    use_language(lang, office.timezone)
+    return lang
+
+
 def kiosk_context(office: Office) -> dict:
     """Bind the request to the kiosk's language (from the URL only, so a reset restores it)."""
-    lang = request.values.get("lang")
-    if lang not in kiosk_languages(office):
-        lang = office.languages[0]
-    use_language(lang, office.timezone)
+    lang = kiosk_language(office, request.values.get("lang"))
     priority = request.values.get("priority") == "1"
 
     def k_url(endpoint: str, **values) -> str:
@@ -134,9 +139,8 @@ def error_page(message: str, status: int):
     """An error on a kiosk page, as a kiosk screen: the message and a way back to the start (a
     kiosk has no browser buttons; the inactivity reset keeps running). None when the address
     names no office, or the database cannot say which."""
-    slug = (request.view_args or {}).get("office")
     try:
-        office = db.session.scalar(db.select(Office).filter_by(slug=slug, active=True))
+        office = find_office((request.view_args or {}).get("office"))
     except SQLAlchemyError:
         return None
     if office is None:

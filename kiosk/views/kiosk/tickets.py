@@ -14,7 +14,7 @@ from ...services.errors import NotFound
 from ...services.queue import issue_ticket
 from ...services.state import office_version, people_ahead
 from ..common import form_int, office_or_404
-from . import bp, content_languages, kiosk_context, kiosk_languages
+from . import bp, content_languages, kiosk_context, kiosk_language
 from .services import service_place
 
 
@@ -47,10 +47,7 @@ def take_ticket(office: str):
 
 def _phone_context(office: Office) -> dict:
     """The phone page speaks the language the ticket was taken in (from its URL)."""
-    lang = request.args.get("lang")
-    if lang not in kiosk_languages(office):
-        lang = office.languages[0]
-    use_language(lang, office.timezone)
+    lang = kiosk_language(office, request.args.get("lang"))
     return {"office": office, "lang": lang, "content_langs": content_languages(office, lang)}
 
 
