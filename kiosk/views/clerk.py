@@ -51,7 +51,9 @@ def counters():
     offices = db.session.scalars(query).all()
     states = [office_state(db.session, o) for o in offices]
     clerks = {u.id: u for u in db.session.scalars(db.select(User))}
-    return render_template("clerk/counters.html", states=states, clerks=clerks)
+    return render_template(
+        "clerk/counters.html", states=states, clerks=clerks, counter_states=COUNTER_STATE_LABELS
+    )
 
 
 def workstation_context(counter: Counter) -> dict:
