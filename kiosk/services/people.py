@@ -58,7 +58,8 @@ def save_user(
         errors["role"] = Problem(N_("Choose a role."))
     office_id, chosen = None, str(values.get("office") or "")
     if chosen:
-        office = session.get(Office, int(chosen)) if chosen.isdigit() else None
+        # (a number too large for the column would fail in the database, not here)
+        office = session.get(Office, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
         if office is None:
             errors["office"] = Problem(N_("Choose an office, or every office."))
         else:

@@ -58,6 +58,13 @@ def test_every_mistake_is_named_and_what_was_typed_is_kept(admin_client, admin, 
     assert db.session.scalar(select(User).filter_by(display_name="Х" * 121)) is None
 
 
+def test_an_office_that_is_not_a_number_of_ours_is_refused(admin_client, db):
+    for office in ("abc", "99999999999999999999", "-1"):
+        response = post(admin_client, PAGE, account(office=office))
+        assert response.status_code == 422
+        assert "Choose an office, or every office." in response.get_data(as_text=True)
+
+
 def test_a_password_typed_twice_differently_is_refused(admin_client, db):
     response = post(admin_client, PAGE, account(password_again="a-long-secret-2"))
     assert response.status_code == 422
