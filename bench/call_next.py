@@ -18,6 +18,7 @@ Afterwards every ticket that was called must have exactly one "called" event.
     python bench/call_next.py --db both
     python bench/call_next.py --db sqlite --writer-lock      # experiment, see README
     python bench/call_next.py --db postgres --waiting-index  # experiment, see README
+    python bench/call_next.py --db both --floor              # experiment, see README
 """
 
 from __future__ import annotations
@@ -40,6 +41,49 @@ MAX_FAILURES = 200  # failed calls ("database is locked") one clerk may have bef
 # Experiment: an index in the order call_next picks (priority DESC first), waiting rows only.
 WAITING_INDEX = ("CREATE INDEX ix_bench_ticket_pick"
                  " ON ticket (office_id, priority DESC, issued_at, id) WHERE status = 'waiting'")
+
+
+# Experiment (--floor): the least a call can do, on the driver's own connection, no ORM and no
+# SQLAlchemy: finish the counter's ticket, claim the next one (same pick as CALLABLE for a
+# counter with no matrix row) and write both events. PostgreSQL: one statement, autocommit.
+FLOOR_POSTGRES = """
+WITH finished AS (
+  UPDATE ticket SET status = 'done', finished_at = now(), outcome = 'served'
+  WHERE counter_id = %(counter)s AND status = 'called' RETURNING id, office_id, status),
+pick AS (
+  SELECT id FROM ticket
+  WHERE office_id = %(office)s AND status = 'waiting'
+    AND (target_counter_id IS NULL OR target_counter_id = %(counter)s)
+  ORDER BY CASE WHEN target_counter_id = %(counter)s THEN 0 ELSE 1 END, priority DESC,
+           queued_at, id
+  LIMIT 1 FOR UPDATE SKIP LOCKED),
+called AS (
+  UPDATE ticket SET status = 'called', counter_id = %(counter)s, called_at = now()
+  WHERE id = (SELECT id FROM pick) AND status = 'waiting' RETURNING id, office_id, status),
+events AS (
+  INSERT INTO ticket_event (ticket_id, office_id, at, kind, status, counter_id, data)
+  SELECT id, office_id, now(), 'finished', status, %(counter)s, '{}'::json FROM finished
+  UNION ALL
+  SELECT id, office_id, now(), 'called', status, %(counter)s, '{}'::json FROM called)
+SELECT id FROM called
+"""
+# SQLite: the same as four statements in one BEGIN IMMEDIATE, behind the in-process lock.
+FLOOR_SQLITE_FINISH = ("UPDATE ticket SET status = 'done', finished_at = ?, outcome = 'served'"
+                       " WHERE counter_id = ? AND status = 'called'"
+                       " RETURNING id, office_id, status")
+FLOOR_SQLITE_CLAIM = """
+UPDATE ticket SET status = 'called', counter_id = :counter, called_at = :now
+WHERE id = (SELECT id FROM ticket
+            WHERE office_id = :office AND status = 'waiting'
+              AND (target_counter_id IS NULL OR target_counter_id = :counter)
+            ORDER BY CASE WHEN target_counter_id = :counter THEN 0 ELSE 1 END, priority DESC,
+                     queued_at, id
+            LIMIT 1)
+  AND status = 'waiting'
+RETURNING id, office_id, status
+"""
+FLOOR_SQLITE_EVENT = ("INSERT INTO ticket_event (ticket_id, office_id, at, kind, status,"
+                      " counter_id, data) VALUES (?, ?, ?, ?, ?, ?, '{}')")
 
 
 def migrate(url: str) -> None:
@@ -114,8 +158,14 @@ class FairLock:
 class Clerks:
     """The clerks' threads and what they saw: latencies, ticket ids, failed calls."""
 
-    def __init__(self, engine, counter_ids: list[int], writer_lock: bool):
+    def __init__(self, engine, counter_ids: list[int], writer_lock: bool,
+                 floor_office: int | None = None):
         self.engine = engine
+        # --floor: calls made by floor_call, on the threads' own driver connections
+        self.office_id = floor_office
+        self.local = threading.local()
+        self.floor_lock = threading.Lock()
+        self.floor_connections: list = []
         self.counter_ids = counter_ids
         self.lock = FairLock() if writer_lock else None
         self.latencies: dict[int, list[float]] = {cid: [] for cid in counter_ids}
@@ -125,6 +175,8 @@ class Clerks:
 
     def call(self, counter_id: int) -> bool:
         """One call; False when the queue was empty."""
+        if self.office_id is not None:
+            return self.floor_call(counter_id)
         from sqlalchemy.exc import OperationalError
         from sqlalchemy.orm import Session, joinedload
 
@@ -153,6 +205,55 @@ class Clerks:
         self.latencies[counter_id].append(time.perf_counter() - t0)
         self.called[counter_id].append(ticket.id)
         return True
+
+    def floor_call(self, counter_id: int) -> bool:
+        """--floor: one call done with the least work possible (see FLOOR_POSTGRES)."""
+        import datetime as dt
+
+        t0 = time.perf_counter()
+        conn = self.floor_connection()
+        if self.engine.dialect.name == "postgresql":
+            row = conn.execute(FLOOR_POSTGRES,
+                               {"counter": counter_id, "office": self.office_id}).fetchone()
+        else:
+            now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+            with self.floor_lock:
+                conn.execute("BEGIN IMMEDIATE")
+                for done in conn.execute(FLOOR_SQLITE_FINISH, (now, counter_id)).fetchall():
+                    conn.execute(FLOOR_SQLITE_EVENT,
+                                 (done[0], done[1], now, "finished", done[2], counter_id))
+                row = conn.execute(FLOOR_SQLITE_CLAIM, {"counter": counter_id, "now": now,
+                                                        "office": self.office_id}).fetchone()
+                if row is not None:
+                    conn.execute(FLOOR_SQLITE_EVENT,
+                                 (row[0], row[1], now, "called", row[2], counter_id))
+                conn.execute("COMMIT")
+        if row is None:
+            self.empty.add(counter_id)
+            return False
+        self.latencies[counter_id].append(time.perf_counter() - t0)
+        self.called[counter_id].append(row[0])
+        return True
+
+    def floor_connection(self):
+        """This thread's own driver connection (autocommit), opened on first use."""
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            url = self.engine.url
+            if url.get_backend_name() == "postgresql":
+                import psycopg
+
+                conn = psycopg.connect(url.set(drivername="postgresql")
+                                       .render_as_string(hide_password=False), autocommit=True)
+            else:
+                import sqlite3
+
+                conn = sqlite3.connect(url.database, isolation_level=None, check_same_thread=False)
+                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
+                    conn.execute(f"PRAGMA {pragma}")
+            self.local.conn = conn
+            self.floor_connections.append(conn)
+        return conn
 
     def loop(self, tickets: int) -> float:
         """Every clerk calls until the queue is empty; returns the wall time."""
@@ -195,6 +296,14 @@ class Clerks:
         return time.perf_counter() - t0
 
 
+def floor_office(engine, slug: str) -> int:
+    import sqlalchemy as sa
+
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT id FROM office WHERE slug = :slug"),
+                            {"slug": slug}).scalar_one()
+
+
 def verify(engine, office: str) -> tuple[int, int, int]:
     """(tickets with a "called" event, tickets called more than once, still waiting)."""
     import sqlalchemy as sa
@@ -216,7 +325,8 @@ def report(kind: str, pattern: str, args, clerks: Clerks, wall: float, cpu: str,
     called = [tid for ids in clerks.called.values() for tid in ids]
     with_event, twice, waiting = check
     notes = (" + fair in-process writer lock" if args.writer_lock else "") + (
-        " + pick index" if args.waiting_index else "")
+        " + pick index" if args.waiting_index else "") + (
+        ", FLOOR (raw driver, no ORM: not the app)" if args.floor else "")
     what = (f"loop until {args.tickets} tickets are called" if pattern == "loop"
             else f"{args.rounds} bursts, {args.pause:g} s apart")
     print(f"\n[{kind}{notes}] {pattern}: {len(clerks.counter_ids)} clerks, {what}")
@@ -262,7 +372,8 @@ def bench(kind: str, args) -> bool:
                 tickets = args.tickets if pattern == "loop" else args.clerks * args.rounds + 10
                 counter_ids = seed(engine, args.clerks, tickets, slug)
                 c.print_background_load()
-                clerks = Clerks(engine, counter_ids, args.writer_lock)
+                clerks = Clerks(engine, counter_ids, args.writer_lock,
+                                floor_office(engine, slug) if args.floor else None)
                 cpu0, other = time.process_time(), c.OtherWork().start()
                 if pattern == "loop":
                     wall = clerks.loop(tickets)
@@ -272,6 +383,8 @@ def bench(kind: str, args) -> bool:
                     expected = args.clerks * args.rounds
                 cpu = (f"bench process {(time.process_time() - cpu0) / wall * 100:.0f}% of one "
                        f"core; {other.describe()}")
+                for conn in clerks.floor_connections:
+                    conn.close()
                 ok &= report(kind, pattern, args, clerks, wall, cpu, verify(engine, slug),
                              expected)
         finally:
@@ -290,6 +403,8 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0.2, help="seconds between bursts")
     parser.add_argument("--writer-lock", action="store_true",
                         help="experiment: serialise write transactions on a fair in-process lock")
+    parser.add_argument("--floor", action="store_true",
+                        help="experiment: the least a call can do (raw driver, no ORM)")
     parser.add_argument("--waiting-index", action="store_true",
                         help="experiment: add a partial index in call_next's pick order")
     args = parser.parse_args()
