@@ -38,22 +38,10 @@
     return region ? Number(region.dataset.version || 0) : 0;
   }
 
-  // A pushed board or counter panel: the region keeps its element (and with it the poll htmx
-  // wired on it) and takes the pushed one's attributes and content; nothing inside the region
-  // is driven by htmx. htmx.swap would also process, settle and fire its events around every
-  // push: on a display taking calls for months, that machinery was most of the code the
-  // browser went on compiling (bench/soak_display.py).
   function applyIfNewer(id, msg) {
     if (!msg || typeof msg.html !== "string" || msg.version < shownVersion(id)) return false;
-    var region = document.getElementById(id);
-    var template = document.createElement("template");
-    template.innerHTML = msg.html;
-    var pushed = template.content.getElementById(id);
-    if (!region || !pushed) return false;
-    Array.prototype.forEach.call(pushed.attributes, function (attr) {
-      if (region.getAttribute(attr.name) !== attr.value) region.setAttribute(attr.name, attr.value);
-    });
-    region.replaceChildren.apply(region, Array.prototype.slice.call(pushed.childNodes));
+    if (!document.getElementById(id)) return false;
+    htmx.swap("#" + id, msg.html, { swapStyle: "outerHTML" });
     return true;
   }
 
