@@ -216,7 +216,7 @@ class Clerks:
             row = conn.execute(FLOOR_POSTGRES,
                                {"counter": counter_id, "office": self.office_id}).fetchone()
         else:
-            now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+            now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
             with self.floor_lock:
                 conn.execute("BEGIN IMMEDIATE")
                 for done in conn.execute(FLOOR_SQLITE_FINISH, (now, counter_id)).fetchall():
