@@ -53,6 +53,11 @@ class WrongCounter(KioskError):
     message = N_("This ticket is being served at another counter.")
 
 
+class CounterTaken(KioskError):
+    message = N_("%(name)s has taken over this counter, so nothing was done. Take it back from"
+                 " the list of counters, or choose another counter.")
+
+
 class InvalidInput(KioskError):
     message = N_("The request is not valid.")
     status = 400

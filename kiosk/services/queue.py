@@ -34,6 +34,7 @@ from .catalogue import is_offered
 from .clock import business_date, local_now
 from .errors import (
     N_,
+    CounterTaken,
     InvalidInput,
     InvalidTransition,
     IssuingStopped,
@@ -473,6 +474,21 @@ def close_counter(
     _set_counter(session, counter, CounterStatus.CLOSED, "close", clerk=clerk, now=now)
     counter.clerk_id = None
     return counter
+
+
+def holder_instead_of(session: Session, counter: Counter, clerk: User) -> User | None:
+    """The colleague who holds this open (or paused) counter, when it is not ``clerk``."""
+    if counter.status == CounterStatus.CLOSED or counter.clerk_id in (None, clerk.id):
+        return None
+    return session.get(User, counter.clerk_id)
+
+
+def check_holder(session: Session, counter: Counter, clerk: User) -> None:
+    """A clerk acts only at a counter that is theirs (or nobody's). After a colleague took it
+    over, the first clerk's screen changes nothing there; they may take it back."""
+    holder = holder_instead_of(session, counter, clerk)
+    if holder is not None:
+        raise CounterTaken(name=holder.display_name or holder.username)
 
 
 def _set_counter(session, counter, status, kind, *, clerk, now, reason=None):

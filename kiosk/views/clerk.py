@@ -112,6 +112,7 @@ def workstation_context(counter: Counter) -> dict:
         "break_labels": BREAK_LABELS,
         "counter_states": COUNTER_STATE_LABELS,
         "grace_minutes": office.no_show_grace_minutes,
+        "taken_by": rules.holder_instead_of(db.session, counter, current_user),
         "now": rules.utcnow(),
     }
 
@@ -129,9 +130,13 @@ def workstation(counter_id: int):
 @bp.get("/counters/<int:counter_id>/queue")
 @roles_required(*STAFF)
 def queue(counter_id: int):
-    """Render the queue panel (refreshed when the office's queue changes)."""
+    """Render the queue panel (refreshed when the office's queue changes). When a colleague
+    has taken the counter over meanwhile, the whole workstation is fetched again to say so."""
     counter = counter_for_clerk(counter_id)
-    return htmx.fragment("clerk/_queue.html", **workstation_context(counter))
+    context = workstation_context(counter)
+    return htmx.fragment(
+        "clerk/_queue.html", trigger="resync" if context["taken_by"] else None, **context
+    )
 
 
 @bp.post("/counters/<int:counter_id>/open")
@@ -157,7 +162,7 @@ COUNTER_ACTIONS = {
 @roles_required(*STAFF)
 def counter_action(counter_id: int, action: str):
     """Start or end a break, or close the counter."""
-    counter = counter_for_clerk(counter_id)
+    counter = counter_at_desk(counter_id)
     if action == "break":
         rules.start_break(db.session, counter, request.form.get("reason", ""), clerk=current_user)
     else:
@@ -169,7 +174,7 @@ def counter_action(counter_id: int, action: str):
 @roles_required(*STAFF)
 def call_next(counter_id: int):
     """Finish the current ticket, if any, and call the next one to this counter."""
-    counter = counter_for_clerk(counter_id)
+    counter = counter_at_desk(counter_id)
     rules.call_next(
         db.session,
         counter,
@@ -184,7 +189,7 @@ def call_next(counter_id: int):
 @roles_required(*STAFF)
 def ticket_action(counter_id: int, ticket_id: int, action: str):
     """Act on one ticket: call, recall, no-show, finish, park, resume, transfer, came back."""
-    counter = counter_for_clerk(counter_id)
+    counter = counter_at_desk(counter_id)
     form, me = request.form, current_user
     if action == "call":
         rules.call_ticket(db.session, counter, ticket_id, clerk=me, seen=_seen_ticket())
@@ -237,6 +242,13 @@ def issue_ticket(counter_id: int):
     )
     flash(gettext("Ticket %(code)s issued.", code=ticket.code), "info")
     return _after_change(counter)
+
+
+def counter_at_desk(counter_id: int) -> Counter:
+    """The counter the clerk acts at: theirs, or nobody's (``rules.check_holder``)."""
+    counter = counter_for_clerk(counter_id)
+    rules.check_holder(db.session, counter, current_user)
+    return counter
 
 
 def _transferred(ticket: Ticket, office: Office) -> str:

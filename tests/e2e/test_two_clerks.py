@@ -190,3 +190,38 @@ def test_acting_on_a_ticket_finished_or_transferred_in_another_tab_is_refused(ha
     expect(bojana.locator("#current .ws-ticket")).to_have_text(second)
     now = serving(hall)
     assert (now[5], now[6]) == (None, second)
+
+
+@pytest.mark.browser
+def test_a_clerk_whose_counter_is_taken_over_is_told_live_and_can_take_it_back(
+    hall, new_context
+):
+    bojana = new_context(CLERK_VIEWPORT).new_page()
+    log_in_as_second_clerk(bojana, hall)
+    open_workstation(bojana, hall, 6)
+    mark_page(bojana)
+    expect(bojana.locator(".btn-next")).to_be_visible()
+
+    # Ana takes counter 6 over from the counter list; she is asked first.
+    ana = new_context(CLERK_VIEWPORT).new_page()
+    log_in(ana, hall, "ana")
+    questions = []
+    ana.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    open_workstation(ana, hall, 6)
+    assert questions and "Take it over?" in questions[0]
+    expect(ana.locator(".btn-next")).to_be_visible()
+
+    # Bojana's screen says so by itself, and offers nothing more to do there.
+    taken = bojana.locator(".ws-taken")
+    expect(taken).to_contain_text("has taken over this counter.")
+    expect(bojana.locator(".btn-next")).to_have_count(0)
+    assert still_marked(bojana), "the workstation reloaded the page"
+
+    # She takes it back; now Ana's screen says so.
+    wait_idle(bojana)
+    bojana.on("dialog", lambda dialog: dialog.accept())
+    taken.get_by_role("button", name="Take it back").click()
+    expect(bojana.locator(".btn-next")).to_be_visible()
+    expect(ana.locator(".ws-taken")).to_contain_text(
+        "Бојана Петровска has taken over this counter.")
+    expect(ana.locator(".btn-next")).to_have_count(0)

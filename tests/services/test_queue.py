@@ -14,6 +14,7 @@ from kiosk.models import Counter, Office, Ticket, TicketEvent, TicketStatus
 from kiosk.services import queue as rules
 from kiosk.services.clock import business_date
 from kiosk.services.errors import (
+    CounterTaken,
     InvalidTransition,
     QueueEmpty,
     QueueFull,
@@ -360,3 +361,22 @@ def test_call_next_refuses_when_the_counter_has_another_ticket_than_the_clerk_sa
     assert (first.status, second.status) == (TicketStatus.CALLED, TicketStatus.WAITING)
     called = rules.call_next(db.session, counter, seen=first.id, outcome="referred")
     assert called.id == second.id and (first.status, first.outcome) == ("done", "referred")
+
+
+def test_only_the_clerk_who_holds_a_counter_acts_there(db, factory, office):
+    counter = office.counters[0]
+    ana, bojana = factory.user("ana", office=office), factory.user("bojana", office=office)
+    rules.check_holder(db.session, counter, ana)  # a closed counter is nobody's
+    rules.open_counter(db.session, counter, clerk=ana)
+    rules.check_holder(db.session, counter, ana)
+    rules.open_counter(db.session, counter, clerk=bojana)  # she takes it over
+    assert rules.holder_instead_of(db.session, counter, ana) == bojana
+    with pytest.raises(CounterTaken) as refused:
+        rules.check_holder(db.session, counter, ana)
+    assert refused.value.params == {"name": "Bojana"}
+    rules.start_break(db.session, counter, "short", clerk=bojana)
+    with pytest.raises(CounterTaken):  # paused, it is still hers
+        rules.check_holder(db.session, counter, ana)
+    rules.end_break(db.session, counter, clerk=bojana)
+    rules.close_counter(db.session, counter, clerk=bojana)
+    assert rules.holder_instead_of(db.session, counter, ana) is None

@@ -165,3 +165,48 @@ def test_admin_sees_the_dashboard(client, auth, factory, db, office):
 def test_logout_ends_the_session(logged_in, auth):
     auth.logout()
     assert logged_in.get("/clerk/").status_code == 302
+
+
+def test_a_clerk_whose_counter_was_taken_over_changes_nothing_there(
+    logged_in, office, factory, db
+):
+    """Bojana took counter 1 over (from the counter list) while the clerk's page was open:
+    his stale screen calls nobody, finishes nothing and says who holds the counter now."""
+    issue(db, office, factory, 2)
+    counter = office.counters[0]
+    cid = counter.id
+    post(logged_in, f"/clerk/counters/{cid}/next")
+    serving = rules.current_ticket(db.session, counter)
+    bojana = factory.user("bojana", office=office)
+    rules.open_counter(db.session, counter, clerk=bojana)
+    db.session.commit()
+
+    for url in (f"/clerk/counters/{cid}/next",
+                f"/clerk/counters/{cid}/tickets/{serving.id}/finish",
+                f"/clerk/counters/{cid}/break"):
+        response = post(logged_in, url)
+        assert response.status_code == 409, url
+        assert "Bojana has taken over this counter, so nothing was done." in response.get_data(
+            as_text=True)
+    db.session.rollback()
+    assert rules.current_ticket(db.session, counter).id == serving.id  # still hers to finish
+    assert counter.clerk_id == bojana.id and counter.status == "open"
+
+    page = logged_in.get(f"/clerk/counters/{cid}").get_data(as_text=True)
+    assert "Bojana has taken over this counter." in page
+    assert "/next" not in page  # no action of hers is offered
+    # His queue panel, refreshed by the office's change, has the whole workstation fetched again.
+    assert logged_in.get(f"/clerk/counters/{cid}/queue", headers=HX).headers["HX-Trigger"] == (
+        "resync")
+
+
+def test_a_clerk_takes_a_counter_back_and_works_there_again(logged_in, office, factory, db):
+    issue(db, office, factory)
+    counter = office.counters[0]
+    rules.open_counter(db.session, counter, clerk=factory.user("bojana", office=office))
+    db.session.commit()
+    assert post(logged_in, f"/clerk/counters/{counter.id}/open").status_code == 204
+    response = post(logged_in, f"/clerk/counters/{counter.id}/next")
+    assert response.status_code == 200 and "A001" in response.get_data(as_text=True)
+    assert "HX-Trigger" not in logged_in.get(f"/clerk/counters/{counter.id}/queue",
+                                             headers=HX).headers
