@@ -19,6 +19,7 @@ Afterwards every ticket that was called must have exactly one "called" event.
     python bench/call_next.py --db sqlite --writer-lock      # experiment, see README
     python bench/call_next.py --db postgres --waiting-index  # experiment, see README
     python bench/call_next.py --db both --floor              # experiment, see README
+    python bench/call_next.py --db postgres --pattern burst --floor --processes
 """
 
 from __future__ import annotations
@@ -326,7 +327,8 @@ def report(kind: str, pattern: str, args, clerks: Clerks, wall: float, cpu: str,
     with_event, twice, waiting = check
     notes = (" + fair in-process writer lock" if args.writer_lock else "") + (
         " + pick index" if args.waiting_index else "") + (
-        ", FLOOR (raw driver, no ORM: not the app)" if args.floor else "")
+        ", FLOOR (raw driver, no ORM: not the app)" if args.floor else "") + (
+        ", each clerk a process" if args.processes else "")
     what = (f"loop until {args.tickets} tickets are called" if pattern == "loop"
             else f"{args.rounds} bursts, {args.pause:g} s apart")
     print(f"\n[{kind}{notes}] {pattern}: {len(clerks.counter_ids)} clerks, {what}")
@@ -352,6 +354,48 @@ def report(kind: str, pattern: str, args, clerks: Clerks, wall: float, cpu: str,
     return ok
 
 
+def floor_process_clerk(dsn: str, counter: int, office: int, start_line, results, rounds: int,
+                        pause: float) -> None:
+    """--floor --processes: one clerk in a process of its own (no GIL shared with the others)."""
+    import psycopg
+
+    latencies, called = [], []
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for _ in range(rounds):
+            start_line.wait(60)
+            t0 = time.perf_counter()
+            row = conn.execute(FLOOR_POSTGRES, {"counter": counter, "office": office}).fetchone()
+            latencies.append(time.perf_counter() - t0)
+            called.append(row[0] if row else None)
+            start_line.wait(60)
+            time.sleep(pause)
+    results.put((counter, latencies, called))
+
+
+def floor_processes(engine, counter_ids: list[int], office: int, args) -> Clerks:
+    """The --floor burst on PostgreSQL with every clerk in its own process; the results
+    gathered into a Clerks, as the threads' would be."""
+    import multiprocessing
+
+    dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    start_line = multiprocessing.Barrier(len(counter_ids))
+    results = multiprocessing.Queue()
+    workers = [multiprocessing.Process(
+        target=floor_process_clerk,
+        args=(dsn, cid, office, start_line, results, args.rounds, args.pause),
+    ) for cid in counter_ids]
+    for worker in workers:
+        worker.start()
+    clerks = Clerks(engine, counter_ids, False, office)
+    for _ in workers:
+        counter, latencies, called = results.get(timeout=TIME_LIMIT)
+        clerks.latencies[counter] = latencies
+        clerks.called[counter] = [tid for tid in called if tid is not None]
+    for worker in workers:
+        worker.join(30)
+    return clerks
+
+
 def bench(kind: str, args) -> bool:
     import sqlalchemy as sa
 
@@ -375,7 +419,12 @@ def bench(kind: str, args) -> bool:
                 clerks = Clerks(engine, counter_ids, args.writer_lock,
                                 floor_office(engine, slug) if args.floor else None)
                 cpu0, other = time.process_time(), c.OtherWork().start()
-                if pattern == "loop":
+                if args.processes:
+                    t0 = time.perf_counter()
+                    clerks = floor_processes(engine, counter_ids, clerks.office_id, args)
+                    wall = time.perf_counter() - t0
+                    expected = args.clerks * args.rounds
+                elif pattern == "loop":
                     wall = clerks.loop(tickets)
                     expected = tickets
                 else:
@@ -405,6 +454,8 @@ def main() -> None:
                         help="experiment: serialise write transactions on a fair in-process lock")
     parser.add_argument("--floor", action="store_true",
                         help="experiment: the least a call can do (raw driver, no ORM)")
+    parser.add_argument("--processes", action="store_true",
+                        help="with --floor on postgres, burst only: each clerk in its own process")
     parser.add_argument("--waiting-index", action="store_true",
                         help="experiment: add a partial index in call_next's pick order")
     args = parser.parse_args()
@@ -414,6 +465,8 @@ def main() -> None:
         parser.error("--rounds must be 1..500 and --pause 0..10")
     if args.clerks * args.rounds + 10 > 3996:
         parser.error("--clerks x --rounds must stay under 3986 (4 queues of 999)")
+    if args.processes and (not args.floor or args.db != "postgres" or args.pattern != "burst"):
+        parser.error("--processes goes with --floor --db postgres --pattern burst")
     args.patterns = ["loop", "burst"] if args.pattern == "both" else [args.pattern]
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
