@@ -8,7 +8,6 @@ success redirects to the list. Text is stored as typed and always rendered escap
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort, current_app, flash, render_template, request, url_for
@@ -22,20 +21,9 @@ from ...services import announcements as notices
 from ...services.setup import FieldErrors
 from ..common import roles_required
 from . import bp
+from .forms import Form, field_errors
 
 ADMIN = Role.ADMIN
-
-
-@dataclass
-class Form:
-    """The announcement form as the template draws it: values as typed, problems by field."""
-
-    prefix: str
-    values: dict[str, Any]
-    errors: dict[str, str] = field(default_factory=dict)
-    editing: Any = None
-    notice: str | None = None
-    focus: str | None = None
 
 
 def _offices() -> list[Office]:
@@ -122,7 +110,7 @@ def _save(announcement: Announcement | None):
         )
     except FieldErrors as err:
         db.session.rollback()
-        errors = {name: _(p.message, **p.params) for name, p in err.errors.items()}
+        errors = field_errors(err)
         return _form_page(Form("notice", values, errors, editing=announcement), 422)
     reached = notices.offices_reached(db.session, before, saved)
     db.session.commit()

@@ -15,7 +15,6 @@ import json
 import re
 from collections import Counter as Tally
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,6 +46,7 @@ from ...services.errors import N_
 from ...services.setup import FieldErrors
 from ..common import roles_required
 from . import bp
+from .forms import Form, field_errors
 
 ADMIN = Role.ADMIN
 PREFIX = "service"  # element ids are "service-<field>"
@@ -140,26 +140,7 @@ FIELD_LABELS = {
 IMPORT_MAX_BYTES = cpsv.MAX_BYTES
 
 
-@dataclass
-class Form:
-    """The editor as the templates draw it: values as typed (flat), problems by field name."""
-
-    prefix: str
-    values: dict[str, Any]
-    errors: dict[str, str] = field(default_factory=dict)
-    notice: str | None = None
-    focus: str | None = None
-    editing: Any = None
-    rows: dict[str, int] = field(default_factory=dict)
-    missing: set[str] = field(default_factory=set)  # "<field>-<lang>" with no translation
-
-
 # ------------------------------------------------------------------------------- helpers
-
-
-def _errors(err: FieldErrors) -> dict[str, str]:
-    """The problems in the editor's language."""
-    return {name: _(p.message, **p.params) for name, p in err.errors.items()}
 
 
 def _organisation_or_404(slug: str) -> Organisation:
@@ -663,7 +644,7 @@ def new_service(org: str):
         service = cat.create_service(db.session, organisation, typed, actor=current_user)
     except FieldErrors as err:
         db.session.rollback()
-        form.errors = _errors(err)
+        form.errors = field_errors(err)
         return render_template(
             "admin/catalogue/new.html", **_editor_context(organisation, form, langs, None)
         ), 422
@@ -705,14 +686,14 @@ def save_service(org: str, service_id: int):
         outcome = cat.update_service(db.session, service, typed, actor=current_user)
     except FieldErrors as err:
         db.session.rollback()
-        form.errors = _errors(err)
+        form.errors = field_errors(err)
         return _render_editor(service, form, langs, status=422)
     if request.form.get("then") == "publish":
         try:
             cat.publish_service(db.session, service, actor=current_user)
         except FieldErrors as err:
             db.session.rollback()
-            form.errors = _errors(err)
+            form.errors = field_errors(err)
             return _render_editor(service, form, langs, status=422)
         offices = cat.offices_offering(service)
         db.session.commit()
@@ -793,7 +774,7 @@ def publish_service(org: str, service_id: int):
         cat.publish_service(db.session, service, actor=current_user)
     except FieldErrors as err:
         db.session.rollback()
-        problems = "; ".join(_errors(err).values())
+        problems = "; ".join(field_errors(err).values())
         flash(_("The service could not be published: %(problems)s", problems=problems), "error")
         return _back(service)
     offices = cat.offices_offering(service)
@@ -1098,7 +1079,7 @@ def add_classifier(org: str, kind: str):
         row = cat.save_classifier(db.session, organisation, model, data, actor=current_user)
     except FieldErrors as err:
         db.session.rollback()
-        form.errors = _errors(err)
+        form.errors = field_errors(err)
         return _render_classifiers(organisation, kind, form, status=422)
     db.session.commit()
     return _classifiers_changed(organisation, kind, _("%(code)s was added.", code=row.code))
@@ -1118,7 +1099,7 @@ def update_classifier(org: str, kind: str, row_id: int):
         cat.save_classifier(db.session, organisation, model, data, actor=current_user, row=row)
     except FieldErrors as err:
         db.session.rollback()
-        form.errors = _errors(err)
+        form.errors = field_errors(err)
         return _render_classifiers(organisation, kind, form, status=422)
     db.session.commit()
     return _classifiers_changed(organisation, kind, _("%(code)s was saved.", code=row.code))

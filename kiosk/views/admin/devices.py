@@ -7,7 +7,6 @@ problem beside its field and in the summary at the top; a success redirects back
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort, flash, render_template, request, url_for
@@ -22,25 +21,10 @@ from ...services.setup import FieldErrors
 from ..common import roles_required
 from ..display import screen_url
 from . import bp
+from .forms import Form, field_errors
 
 ADMIN = Role.ADMIN
 FIELDS = ("code", "kind", "office", "counter", "name", "layout", "volume", "speech")
-
-
-@dataclass
-class Form:
-    """A form as the template draws it: values as typed, problems by field."""
-
-    prefix: str
-    values: dict[str, Any]
-    errors: dict[str, str] = field(default_factory=dict)
-    editing: Any = None
-    notice: str | None = None
-    focus: str | None = None
-
-
-def _errors(err: FieldErrors) -> dict[str, str]:
-    return {name: _(p.message, **p.params) for name, p in err.errors.items()}
 
 
 def _typed() -> dict[str, Any]:
@@ -118,7 +102,7 @@ def pair_device():
         device = device_rules.pair(db.session, values, actor=current_user)
     except FieldErrors as err:
         db.session.rollback()
-        form = Form("pair", values, _errors(err))
+        form = Form("pair", values, field_errors(err))
         return render_template("admin/devices/index.html", **_context(form)), 422
     db.session.commit()
     realtime.device_paired(device, screen_url(device) or url_for("display.pairing"))
@@ -150,7 +134,7 @@ def update_device(device_id: int):
         device_rules.update(db.session, device, values, actor=current_user)
     except FieldErrors as err:
         db.session.rollback()
-        form = Form("device", values, _errors(err), editing=device)
+        form = Form("device", values, field_errors(err), editing=device)
         return render_template("admin/devices/edit.html", device=device, **_context(form)), 422
     db.session.commit()
     realtime.device_changed(device)

@@ -10,7 +10,6 @@ the forms render from the submitted values, with each problem beside its field.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,6 +28,7 @@ from ...services.errors import N_
 from ...services.hours import WEEKDAYS
 from ..common import roles_required
 from . import bp
+from .forms import Form, field_errors
 
 ADMIN = Role.ADMIN
 LANGUAGE_SLOTS = 6  # how many languages an office may list, in order
@@ -55,24 +55,6 @@ DAY_NAMES = {
     "sat": N_("Saturday"),
     "sun": N_("Sunday"),
 }
-
-
-@dataclass
-class Form:
-    """One section's form as the template draws it: values as typed, problems by field."""
-
-    prefix: str  # element ids are "<prefix>-<field>": unique on the page
-    values: dict[str, Any]
-    errors: dict[str, str] = field(default_factory=dict)
-    editing: Any = None  # the row being changed; None when adding a new one
-    notice: str | None = None  # "Saved." after an htmx save
-    focus: str | None = None  # the id to focus after an add-row action
-    shown: list[str] | None = None  # general form: the languages whose name fields it shows
-
-
-def _errors(err: setup.FieldErrors) -> dict[str, str]:
-    """The problems in the editor's language."""
-    return {name: _(p.message, **p.params) for name, p in err.errors.items()}
 
 
 def _allowed_languages() -> list[str]:
@@ -374,7 +356,7 @@ def new_office():
             )
         except setup.FieldErrors as err:
             db.session.rollback()
-            form.errors = _errors(err)
+            form.errors = field_errors(err)
             status = 422
         else:
             db.session.commit()
@@ -425,7 +407,7 @@ def save_general(slug: str):
         )
     except setup.FieldErrors as err:
         db.session.rollback()
-        form.errors = _errors(err)
+        form.errors = field_errors(err)
         return _render(office, "general", form, status=422)
     db.session.commit()
     realtime.office_changed(office)
@@ -467,7 +449,7 @@ def save_hours(slug: str):
         )
     except setup.FieldErrors as err:
         db.session.rollback()
-        form.errors = _errors(err)
+        form.errors = field_errors(err)
         return _render(office, "hours", form, status=422)
     return _changed(office, notice=_("The opening hours were saved."), section="hours")
 
@@ -520,7 +502,7 @@ def save_special_day(slug: str):
             setup.save_special_day(db.session, office, data, actor=current_user)
     except setup.FieldErrors as err:
         db.session.rollback()
-        form.errors = _errors(err)
+        form.errors = field_errors(err)
         return _render(office, "special_days", form, status=422)
     return _changed(office, notice=_("The special day was saved."), section="special_days")
 
@@ -572,7 +554,7 @@ def add_counter(slug: str):
         counter = setup.create_counter(db.session, office, data, actor=current_user)
     except setup.FieldErrors as err:
         db.session.rollback()
-        form.errors = _errors(err)
+        form.errors = field_errors(err)
         return _render(office, "counters", form, status=422)
     notice = _("Counter %(number)d was added.", number=counter.number)
     return _changed(office, notice=notice, section="counters")
@@ -594,7 +576,7 @@ def update_counter(slug: str, counter_id: int):
         setup.update_counter(db.session, counter, data, actor=current_user)
     except setup.FieldErrors as err:
         db.session.rollback()
-        form.errors = _errors(err)
+        form.errors = field_errors(err)
         return _render(office, "counters", form, status=422)
     notice = _("Counter %(number)d was saved.", number=counter.number)
     return _changed(office, notice=notice, section="counters")
@@ -632,7 +614,7 @@ def add_queue(slug: str):
         queue = setup.create_queue(db.session, office, data, actor=current_user)
     except setup.FieldErrors as err:
         db.session.rollback()
-        form.errors = _errors(err)
+        form.errors = field_errors(err)
         return _render(office, "queues", form, status=422)
     notice = _("Queue %(prefix)s was added.", prefix=queue.prefix)
     return _changed(office, notice=notice, section="queues")
@@ -649,7 +631,7 @@ def update_queue(slug: str, queue_id: int):
         setup.update_queue(db.session, queue, data, actor=current_user)
     except setup.FieldErrors as err:
         db.session.rollback()
-        form.errors = _errors(err)
+        form.errors = field_errors(err)
         return _render(office, "queues", form, status=422)
     notice = _("Queue %(prefix)s was saved.", prefix=queue.prefix)
     return _changed(office, notice=notice, section="queues")

@@ -6,9 +6,6 @@ named, what was typed kept (except the passwords, which are never sent back).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,19 +17,9 @@ from ...services import people
 from ...services.setup import FieldErrors
 from ..common import roles_required
 from . import bp
+from .forms import Form, field_errors
 
 FIELDS = ("username", "display_name", "role", "office")
-
-
-@dataclass
-class Form:
-    """The account form as the template draws it: values as typed, problems by field."""
-
-    prefix: str
-    values: dict[str, Any]
-    errors: dict[str, str] = field(default_factory=dict)
-    editing: User | None = None
-    focus: str | None = None
 
 
 def _offices() -> list[Office]:
@@ -65,7 +52,7 @@ def _save(user: User | None):
         saved = people.save_user(db.session, user, values | secrets, actor=current_user)
     except FieldErrors as err:
         db.session.rollback()
-        errors = {name: _(p.message, **p.params) for name, p in err.errors.items()}
+        errors = field_errors(err)
         return _form_page(Form("user", values, errors, editing=user), 422)
     db.session.commit()
     flash(_("The account of %(name)s is saved.", name=saved.display_name), "info")
