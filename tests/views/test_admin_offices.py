@@ -345,6 +345,16 @@ def test_a_confusing_prefix_is_refused_with_everything_kept(admin_client, office
     assert db.session.scalar(select(Queue).filter_by(office_id=office.id, number_max=500)) is None
 
 
+@pytest.mark.parametrize("headers", [None, HX], ids=["page", "htmx"])
+def test_the_error_summary_names_the_field_of_each_problem(admin_client, office, headers):
+    """Two fields with the same problem: the summary says which is which."""
+    data = queue_form(prefix="T", number_min="0", number_max="1000")
+    html = post(admin_client, f"{PAGE}/queues", data, headers=headers).get_data(as_text=True)
+    problem = "Enter a whole number from 1 to 999."
+    assert f'<a href="#queue-number_min">First number: {problem}</a>' in html
+    assert f'<a href="#queue-number_max">Last number: {problem}</a>' in html
+
+
 def test_a_good_queue_is_added(admin_client, office, db):
     response = post(admin_client, f"{PAGE}/queues", queue_form(prefix="т", reset_time="03:00"))
     assert response.status_code == 303 and response.location.endswith(f"{PAGE}#queues")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import g
 from flask_babel import gettext as _
 
 from ...services.setup import FieldErrors
@@ -29,3 +30,14 @@ class Form:
 def field_errors(err: FieldErrors) -> dict[str, str]:
     """The problems of a refused form, by field, in the editor's language."""
     return {name: _(p.message, **p.params) for name, p in err.errors.items()}
+
+
+def remember_label(field_id: str, label: str) -> str:
+    """Note a field's label as its macro draws it (template global); draws nothing."""
+    g.setdefault("field_labels", {})[field_id] = str(label)
+    return ""
+
+
+def field_label(field_id: str) -> str | None:
+    """The label noted for a field of this page, for the error summary (template global)."""
+    return g.get("field_labels", {}).get(field_id)
