@@ -571,6 +571,17 @@ def current_ticket(session: Session, counter: Counter) -> Ticket | None:
     )
 
 
+def serving_since(session: Session, ticket: Ticket) -> dt.datetime:
+    """Since when the counter has been serving this ticket: its call, or its return from
+    hold (the time on hold is not service time)."""
+    since = session.scalar(
+        select(func.max(TicketEvent.at)).where(
+            TicketEvent.ticket_id == ticket.id, TicketEvent.kind.in_(("called", "resumed"))
+        )
+    )
+    return since or ticket.called_at
+
+
 def _locked_ticket(session: Session, ticket_id: int, office_id: int) -> Ticket:
     ticket = session.get(Ticket, ticket_id, with_for_update=True, populate_existing=True)
     if ticket is None or ticket.office_id != office_id:

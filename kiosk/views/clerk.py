@@ -95,6 +95,7 @@ def workstation_context(counter: Counter) -> dict:
         "current": current,
         # sent back by the actions that finish the current ticket (see _seen_ticket)
         "seen": {"seen": current.id if current else ""},
+        "serving_since": rules.serving_since(db.session, current) if current else None,
         "waiting": counter_waiting(db.session, counter),
         "next_up": next_up,
         "parked": parked,

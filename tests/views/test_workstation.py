@@ -232,3 +232,19 @@ def test_taking_over_a_colleagues_counter_is_asked_first(desk, db, office, facto
     assert "is open for Bojana, who is serving A001. Take it over?" in html
     # the clerk's own counter and closed counters open at once
     assert html.count("hx-confirm=") == 1
+
+
+def test_the_timer_of_a_ticket_back_from_hold_counts_from_its_return(desk, db, office, clerk):
+    """The citizen fetched a paper for 25 minutes: that is not service time."""
+    client, base, (first, _) = desk
+    counter = office.counters[0]
+    called, back = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC), dt.datetime(
+        2026, 11, 23, 9, 25, tzinfo=dt.UTC)
+    rules.call_ticket(db.session, counter, first, clerk=clerk, now=called)
+    rules.park(db.session, counter, first, clerk=clerk, now=called + dt.timedelta(minutes=2))
+    rules.resume(db.session, counter, first, clerk=clerk, now=back)
+    db.session.commit()
+    page = client.get(base).get_data(as_text=True)
+    assert "back from hold at 10:25" in page  # Skopje time
+    assert f'data-since="{back.isoformat()}"' in page
+    assert rules.serving_since(db.session, reload(db, first)) == back
