@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, render_template, request, url_for
+from flask import current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,13 +21,9 @@ from ...services import announcements as notices
 from ...services.setup import FieldErrors
 from ..common import roles_required
 from . import bp
-from .forms import Form, field_errors
+from .forms import Form, all_offices, field_errors
 
 ADMIN = Role.ADMIN
-
-
-def _offices() -> list[Office]:
-    return list(db.session.scalars(db.select(Office).order_by(Office.id)))
 
 
 def _languages(offices: list[Office]) -> list[str]:
@@ -76,7 +72,7 @@ def _typed(languages: list[str]) -> dict[str, Any]:
 
 
 def _form_page(form: Form, status: int = 200):
-    offices = _offices()
+    offices = all_offices()
     page = render_template(
         "admin/announcements/form.html",
         form=form,
@@ -88,15 +84,8 @@ def _form_page(form: Form, status: int = 200):
     return page, status
 
 
-def _announcement_or_404(announcement_id: int) -> Announcement:
-    announcement = db.session.get(Announcement, announcement_id)
-    if announcement is None:
-        abort(404)
-    return announcement
-
-
 def _save(announcement: Announcement | None):
-    offices = _offices()
+    offices = all_offices()
     languages = _languages(offices)
     values = _typed(languages)
     try:
@@ -123,7 +112,7 @@ def _save(announcement: Announcement | None):
 @roles_required(ADMIN)
 def list_announcements():
     """List every announcement: live, scheduled and ended."""
-    offices = {o.id: o for o in _offices()}
+    offices = {o.id: o for o in all_offices()}
     return render_template(
         "admin/announcements/index.html",
         announcements=notices.for_admin(db.session),
@@ -138,7 +127,7 @@ def list_announcements():
 @roles_required(ADMIN)
 def new_announcement():
     """Show an empty announcement form."""
-    return _form_page(Form("notice", _values(None, _offices())))
+    return _form_page(Form("notice", _values(None, all_offices())))
 
 
 @bp.post("/announcements")
@@ -152,22 +141,22 @@ def create_announcement():
 @roles_required(ADMIN)
 def edit_announcement(announcement_id: int):
     """Show an announcement's form."""
-    announcement = _announcement_or_404(announcement_id)
-    return _form_page(Form("notice", _values(announcement, _offices()), editing=announcement))
+    announcement = db.get_or_404(Announcement, announcement_id)
+    return _form_page(Form("notice", _values(announcement, all_offices()), editing=announcement))
 
 
 @bp.post("/announcements/<int:announcement_id>")
 @roles_required(ADMIN)
 def update_announcement(announcement_id: int):
     """Change an announcement."""
-    return _save(_announcement_or_404(announcement_id))
+    return _save(db.get_or_404(Announcement, announcement_id))
 
 
 @bp.post("/announcements/<int:announcement_id>/delete")
 @roles_required(ADMIN)
 def delete_announcement(announcement_id: int):
     """Delete an announcement: it leaves the screens at once."""
-    announcement = _announcement_or_404(announcement_id)
+    announcement = db.get_or_404(Announcement, announcement_id)
     before = notices.remove(db.session, announcement, actor=current_user)
     reached = notices.offices_reached(db.session, before)
     db.session.commit()

@@ -15,13 +15,13 @@ from flask_login import current_user
 
 from ... import htmx, realtime
 from ...extensions import db
-from ...models import Device, Office, Role
+from ...models import Device, Role
 from ...services import devices as device_rules
 from ...services.setup import FieldErrors
 from ..common import roles_required
 from ..display import screen_url
 from . import bp
-from .forms import Form, field_errors
+from .forms import Form, all_offices, field_errors
 
 ADMIN = Role.ADMIN
 FIELDS = ("code", "kind", "office", "counter", "name", "layout", "volume", "speech")
@@ -47,7 +47,7 @@ def _device_values(device: Device) -> dict[str, Any]:
 
 
 def _new_values() -> dict[str, Any]:
-    offices = _offices()
+    offices = all_offices()
     return {
         "code": device_rules.normalise_code(request.args.get("code", ""))[:12],
         "kind": "display",
@@ -60,14 +60,10 @@ def _new_values() -> dict[str, Any]:
     }
 
 
-def _offices() -> list[Office]:
-    return list(db.session.scalars(db.select(Office).order_by(Office.id)))
-
-
 def _context(form: Form) -> dict[str, Any]:
     return {
         "form": form,
-        "offices": _offices(),
+        "offices": all_offices(),
         "devices": device_rules.paired_devices(db.session),
         "kinds": device_rules.KINDS,
         "kind_names": device_rules.KIND_NAMES,

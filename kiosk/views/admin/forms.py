@@ -9,6 +9,8 @@ from typing import Any
 from flask import g
 from flask_babel import gettext as _
 
+from ...extensions import db
+from ...models import Office
 from ...services.setup import FieldErrors
 
 
@@ -25,6 +27,11 @@ class Form:
     shown: list[str] | None = None  # an office's general form: the languages of its name fields
     rows: dict[str, int] = field(default_factory=dict)  # the service editor: rows per list
     missing: set[str] = field(default_factory=set)  # the service editor: "<field>-<lang>" unfilled
+
+
+def all_offices() -> list[Office]:
+    """Every office, active or not, in the order they were made: a form's choice of office."""
+    return list(db.session.scalars(db.select(Office).order_by(Office.id)))
 
 
 def field_errors(err: FieldErrors) -> dict[str, str]:

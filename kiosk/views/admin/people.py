@@ -6,42 +6,31 @@ named, what was typed kept (except the passwords, which are never sent back).
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ... import htmx
 from ...extensions import db
-from ...models import Office, Role, User
+from ...models import Role, User
 from ...services import people
 from ...services.setup import FieldErrors
 from ..common import roles_required
 from . import bp
-from .forms import Form, field_errors
+from .forms import Form, all_offices, field_errors
 
 FIELDS = ("username", "display_name", "role", "office")
-
-
-def _offices() -> list[Office]:
-    return list(db.session.scalars(db.select(Office).order_by(Office.id)))
 
 
 def _form_page(form: Form, status: int = 200):
     page = render_template(
         "admin/people/form.html",
         form=form,
-        offices=_offices(),
+        offices=all_offices(),
         roles=[Role.CLERK, Role.ADMIN],
         password_min=people.PASSWORD_MIN,
     )
     return page, status
-
-
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _save(user: User | None):
@@ -63,7 +52,7 @@ def _save(user: User | None):
 @roles_required(Role.ADMIN)
 def list_people():
     """List every account: who, role, office, on or off, last login."""
-    offices = {o.id: o for o in _offices()}
+    offices = {o.id: o for o in all_offices()}
     return render_template(
         "admin/people/index.html", users=people.staff(db.session), offices=offices
     )
@@ -87,7 +76,7 @@ def create_person():
 @roles_required(Role.ADMIN)
 def edit_person(user_id: int):
     """Show an account's form."""
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     values = {
         "username": user.username,
         "display_name": user.display_name,
@@ -102,4 +91,4 @@ def edit_person(user_id: int):
 @roles_required(Role.ADMIN)
 def update_person(user_id: int):
     """Change an account (a new password only when one is typed)."""
-    return _save(_user_or_404(user_id))
+    return _save(db.get_or_404(User, user_id))
