@@ -51,6 +51,11 @@ class User(UserMixin, db.Model):
         return True
 
     @property
+    def name(self) -> str:
+        """The name colleagues see: the display name, else the username."""
+        return self.display_name or self.username
+
+    @property
     def is_active(self) -> bool:  # Flask-Login: a disabled account cannot log in
         return self.active
 

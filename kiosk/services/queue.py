@@ -488,7 +488,7 @@ def check_holder(session: Session, counter: Counter, clerk: User) -> None:
     over, the first clerk's screen changes nothing there; they may take it back."""
     holder = holder_instead_of(session, counter, clerk)
     if holder is not None:
-        raise CounterTaken(name=holder.display_name or holder.username)
+        raise CounterTaken(name=holder.name)
 
 
 def _set_counter(session, counter, status, kind, *, clerk, now, reason=None):
