@@ -7,8 +7,12 @@ the busy timeout. ``begin_write`` asks for that on a session before its first st
 
 Writers of one process also queue on a lock before BEGIN IMMEDIATE: SQLite's own busy
 handler sleeps and retries unfairly (measured with 20 clerks: p99 2.9 s and one timeout,
-against 0.18 s with the lock). The lock is released when the transaction ends, and at the
-latest when the connection goes back to the pool.
+against 0.18 s with the lock). The lock is released once the transaction has ended: the
+COMMIT or ROLLBACK is sent from SQLAlchemy's commit/rollback event (which runs before the
+driver's own, then a no-op), and the lock released after it. Released before, the next writer's
+BEGIN IMMEDIATE met the still-open transaction and slept in the busy handler (measured: 1,143
+of 2,000 calls with 20 clerks slept 1 ms or more). At the latest the lock goes when the
+connection goes back to the pool.
 """
 
 import threading
@@ -57,8 +61,20 @@ def configure_engine(engine: Engine) -> None:
         if lock is not None:
             lock.release()
 
-    event.listen(engine, "commit", lambda connection: _release(connection.info))
-    event.listen(engine, "rollback", lambda connection: _release(connection.info))
+    def _end(connection, statement):
+        if _LOCK_KEY not in connection.info:
+            return
+        if not connection.invalidated:
+            try:
+                connection.connection.dbapi_connection.execute(statement)
+            except Exception:
+                # the driver's own COMMIT / ROLLBACK comes next and reports the error through
+                # SQLAlchemy; the lock goes at the rollback that follows, or at check-in
+                return
+        _release(connection.info)
+
+    event.listen(engine, "commit", lambda connection: _end(connection, "COMMIT"))
+    event.listen(engine, "rollback", lambda connection: _end(connection, "ROLLBACK"))
     event.listen(engine.pool, "checkin", lambda _dbapi, record: _release(record.info))
 
 

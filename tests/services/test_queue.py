@@ -259,6 +259,44 @@ def test_eight_clerks_calling_at_once_call_every_ticket_exactly_once(any_app):
     assert sum(1 for r in results if r) >= 2, "the clerks did not really run at once"
 
 
+def test_a_clerk_next_in_line_never_finds_the_database_still_locked(app):
+    """SQLite: the process's writers take turns on a lock that passes on only after the
+    COMMIT. With SQLite's busy wait turned off, a writer that met the last one's transaction
+    still open would fail at once with "database is locked"."""
+    import sqlalchemy as sa
+
+    from kiosk.database import configure_engine
+    from kiosk.extensions import db
+
+    factory = Factory(db.session)
+    office = factory.office(counters=8, services=(("BIRTH", "A"),))
+    birth = factory.service(office, "BIRTH")
+    for _ in range(160):
+        rules.issue_ticket(db.session, office, birth.id)
+    db.session.commit()
+    counter_ids = [c.id for c in office.counters]
+    engine = sa.create_engine(db.engine.url, pool_size=8)
+    configure_engine(engine)
+    sa.event.listen(engine, "connect",
+                    lambda dbapi, _record: dbapi.execute("PRAGMA busy_timeout=0"))
+
+    def clerk(counter_id: int) -> int:
+        calls = 0
+        while True:
+            try:
+                _in_session(engine, lambda s: rules.call_next(s, s.get(Counter, counter_id)))
+            except QueueEmpty:
+                return calls
+            calls += 1
+
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            calls = list(pool.map(clerk, counter_ids))
+    finally:
+        engine.dispose()
+    assert sum(calls) == 160
+
+
 def test_concurrent_issuing_gives_unique_gap_free_numbers(any_app):
     from kiosk.extensions import db
 
