@@ -8,10 +8,12 @@ CLDR locale (Romani, Aromanian) can still have a catalogue.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_currency
 from flask import current_app, g, request
 from flask_babel import force_locale, get_locale, gettext, refresh
 
@@ -55,6 +57,8 @@ def init_app(app, babel) -> None:
     app.jinja_env.filters["office_date"] = office_date
     app.jinja_env.filters["office_datetime"] = office_datetime
     app.jinja_env.filters["elapsed"] = elapsed
+    app.jinja_env.filters["waited"] = waited
+    app.jinja_env.globals["waited_format"] = waited_format
     app.jinja_env.filters["pick"] = pick
 
     @app.after_request
@@ -138,6 +142,17 @@ def _locale_for_request() -> str:
     return format_locale(current_language())
 
 
+# A currency code or word glued to a digit: CLDR's currency spacing, which Babel does not apply.
+_GLUED = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def money(amount, currency: str, locale: Locale | str | None = None) -> str:
+    """An amount in major units as the language writes money ("250,00 ден.", "MKD 250.00"),
+    in the current locale unless one is given."""
+    text = format_currency(amount, currency or "EUR", locale=locale or get_locale())
+    return _GLUED.sub("\u00a0", text)
+
+
 def office_time(moment: dt.datetime | None, office, pattern: str = "HH:mm") -> str:
     """A moment as the office's local clock shows it, in the current locale's digits."""
     if moment is None:
@@ -159,6 +174,20 @@ def elapsed(since: dt.datetime | None, now: dt.datetime | None = None) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def waited(since: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """How long a ticket has waited, in whole minutes ("12 min"): a wait is read in minutes,
+    and m:ss beside clock times reads like hours. ``waited_format`` keeps it ticking in JS."""
+    if since is None:
+        return ""
+    minutes = max(0, int(((now or dt.datetime.now(dt.UTC)) - since).total_seconds()) // 60)
+    return gettext("%(minutes)s min", minutes=minutes)
+
+
+def waited_format() -> str:
+    """``waited``'s text with {n} for the minutes (static/js/live.js fills it in)."""
+    return gettext("%(minutes)s min", minutes="{n}")
 
 
 def office_datetime(moment: dt.datetime, office, pattern: str = "EEEE, d MMMM, HH:mm") -> str:

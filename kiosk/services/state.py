@@ -20,6 +20,7 @@ from ..models import (
 )
 from .catalogue import is_offered
 from .clock import local_now
+from .hours import IssuingState, issuing_state
 from .routing import served_service_ids, waiting_filter
 
 RECENT_CALLS = 8
@@ -74,6 +75,11 @@ class OfficeState:
     @property
     def latest_call(self) -> Call | None:
         return self.calls[0] if self.calls else None
+
+    @property
+    def issuing(self) -> IssuingState:
+        """Whether the office's kiosks issue tickets now (the displays say so when not)."""
+        return issuing_state(self.office, self.now)
 
 
 def office_version(session: Session, office_id: int) -> int:

@@ -134,14 +134,17 @@
     window.kioskSocket = socket;
   }
 
-  // Running timers: <time data-since="ISO"> shows minutes:seconds since then; and the clock.
+  // Running timers: <time data-since="ISO"> shows m:ss since then, or its data-format with {n}
+  // the whole minutes (a wait: "12 min"); and the clock.
   function pad(n) { return n < 10 ? "0" + n : String(n); }
   function tick() {
     var now = Date.now();
     document.querySelectorAll("time[data-since]").forEach(function (el) {
       var secs = Math.max(0, Math.floor((now - Date.parse(el.dataset.since)) / 1000));
       var h = Math.floor(secs / 3600), m = Math.floor((secs % 3600) / 60), s = secs % 60;
-      el.textContent = h ? h + ":" + pad(m) + ":" + pad(s) : m + ":" + pad(s);
+      var text = el.dataset.format ? el.dataset.format.replace("{n}", Math.floor(secs / 60))
+        : h ? h + ":" + pad(m) + ":" + pad(s) : m + ":" + pad(s);
+      if (el.textContent !== text) el.textContent = text;
     });
     var clock = document.getElementById("clock");
     if (clock) {

@@ -319,6 +319,25 @@ def test_phone_page_shows_the_place_then_the_call(client, office, factory, db):
     assert "This ticket is finished" in page(client, f"/t/{mine.token}?lang=en")
 
 
+def test_phone_page_speaks_the_phones_language_and_offers_the_others(client, office, factory, db):
+    mine = issue_ticket(db.session, office, service_id(factory, office, "BIRTH"), check_hours=False)
+    db.session.commit()
+
+    def lang_of(url: str, accept: str) -> tuple[str, str]:
+        response = client.get(url, headers={"Accept-Language": accept})
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        return re.search(r'<html lang="(\w+)"', html).group(1), html
+
+    lang, html = lang_of(f"/t/{mine.token}", "sq-AL,sq;q=0.9,en;q=0.5")
+    assert lang == "sq"
+    assert f'href="/t/{mine.token}?lang=en"' in html  # the office's other languages, one tap
+    assert re.search(r'lang="sq"[^>]*aria-current="true"', html)
+    assert lang_of(f"/t/{mine.token}", "ja")[0] == office.languages[0]
+    # the language in the link (the slip's QR carries the kiosk's) goes before the phone's
+    assert lang_of(f"/t/{mine.token}?lang=en", "sq")[0] == "en"
+
+
 @pytest.mark.parametrize("token", ["nope", "x" * 200, "%3Cscript%3E"])
 def test_unknown_ticket_token_gets_a_friendly_404(client, office, token):
     response = client.get(f"/t/{token}?lang=en")

@@ -40,8 +40,8 @@ FEES = {
     "mk": "250,00\xa0ден.",
     "sq": "250,00\xa0den",
     "bg": "250,00\xa0MKD",
-    "en": "MKD250.00",
-    "tr": "MKD250,00",
+    "en": "MKD\xa0250.00",  # CLDR currency spacing (Babel leaves it out)
+    "tr": "MKD\xa0250,00",
 }
 # Monday 2 March 2026, 10:00 UTC, as each language writes the date (office_date's pattern).
 DATES = {

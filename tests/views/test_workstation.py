@@ -1,6 +1,7 @@
 """The clerk's full workstation over HTTP: transfer, hold, breaks, came back, desk tickets."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -133,14 +134,44 @@ def test_the_kiosk_says_when_issuing_has_stopped(client, office, db, factory):
     office.opening_hours = validate_week({})  # every day closed
     db.session.commit()
     html = client.get("/kiosk/centar?lang=en").get_data(as_text=True)
-    assert "No more tickets are issued today" in html
+    assert "The office is closed today." in html
     assert "priority=1" not in html  # nothing to take, so no priority button
+    from kiosk import realtime
+    from kiosk.services.state import office_state
+
+    with client.application.test_request_context():  # the lobby display, in the office's mk, sq
+        board = realtime.render_board(office, office_state(db.session, office), [])
+    assert "Канцеларијата денес не работи." in board and "Zyra sot është e mbyllur." in board
+    assert "Ве молиме земете билет" not in board
     token = csrf_token(client, "/kiosk/centar")
     response = client.post(
         "/kiosk/centar/tickets",
         data={"service": factory.service(office, "BIRTH").id, "csrf_token": token},
     )
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "reason, says",
+    [
+        ("not_yet", "Tickets are issued from 08:30 today."),  # not "no more tickets today"
+        ("stopped", "No more tickets are issued today."),
+        ("closed", "The office is closed today."),
+    ],
+)
+def test_the_kiosk_says_why_no_ticket_is_issued(app, office, reason, says):
+    from flask import render_template_string
+
+    from kiosk.services.hours import IssuingState
+
+    opens = dt.datetime(2026, 12, 7, 7, 30, tzinfo=dt.UTC)  # 08:30 in Skopje
+    state = IssuingState(open=False, reason=reason, reopens=opens)
+    with app.test_request_context("/?lang=en"):
+        text = render_template_string(
+            '{% from "kiosk/_macros.html" import not_issuing %}{{ not_issuing(s, office) }}',
+            s=state, office=office,
+        )
+    assert text == says
 
 
 def test_the_ticket_shows_the_quoted_wait(client, office, factory, db):
@@ -248,3 +279,15 @@ def test_the_timer_of_a_ticket_back_from_hold_counts_from_its_return(desk, db, o
     assert "back from hold at 10:25" in page  # Skopje time
     assert f'data-since="{back.isoformat()}"' in page
     assert rules.serving_since(db.session, reload(db, first)) == back
+
+
+def test_waits_read_in_whole_minutes_not_like_a_clock(desk, db, office, factory):
+    """"0:12" beside "called at 10:05" reads like twelve minutes, or hours: a wait says "12 min"."""
+    client, base, _ = desk
+    rules.issue_ticket(db.session, office, factory.service(office, "TAX").id,
+                       now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=12, seconds=30))
+    db.session.commit()
+    page = client.get(base).get_data(as_text=True)
+    assert re.search(r'data-format="\{n\} min">12 min</time>', page)  # oldest and in the list
+    mk = client.get(base + "?lang=mk").get_data(as_text=True)
+    assert re.search(r'data-format="\{n\} мин">12 мин</time>', mk)

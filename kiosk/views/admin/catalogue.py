@@ -20,7 +20,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_datetime, ngettext
 from flask_babel import gettext as _
@@ -28,7 +27,7 @@ from flask_login import current_user
 
 from ... import htmx, realtime
 from ...extensions import db
-from ...i18n import FORMAT_LOCALES, current_language
+from ...i18n import FORMAT_LOCALES, current_language, money
 from ...models import (
     AuditEntry,
     Category,
@@ -828,7 +827,7 @@ class _Speaker:
             return _(message, **params)
 
     def money(self, amount, currency: str) -> str:
-        return format_currency(amount, currency, locale=self.locale)
+        return money(amount, currency, self.locale)
 
     def day(self, iso: str | None) -> str:
         if not iso:

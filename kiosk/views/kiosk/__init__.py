@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import segno
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import format_currency, ngettext
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
-from ...i18n import offered_languages, use_language
+from ...i18n import money, offered_languages, use_language
 from ...models import Office
 from ...services.catalogue import pick_text
 from ...services.errors import N_
@@ -91,11 +91,6 @@ def kiosk_context(office: Office) -> dict:
         "kind_labels": KIND_LABELS,
         "weekdays": WEEKDAYS,
     }
-
-
-def money(amount, currency: str) -> str:
-    """An amount in major units, as the kiosk's language writes money ("250,00 ден.")."""
-    return format_currency(amount, currency or "EUR")
 
 
 def duration(parts: list[tuple[str, int]], days: str | None) -> str:

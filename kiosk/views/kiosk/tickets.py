@@ -14,7 +14,7 @@ from ...services.errors import NotFound
 from ...services.queue import issue_ticket
 from ...services.state import office_version, people_ahead
 from ..common import form_int, office_or_404
-from . import bp, content_languages, kiosk_context, kiosk_language
+from . import bp, content_languages, kiosk_context, kiosk_language, kiosk_languages
 from .services import service_place
 
 
@@ -46,9 +46,13 @@ def take_ticket(office: str):
 
 
 def _phone_context(office: Office) -> dict:
-    """The phone page speaks the language the ticket was taken in (from its URL)."""
-    lang = kiosk_language(office, request.args.get("lang"))
-    return {"office": office, "lang": lang, "content_langs": content_languages(office, lang)}
+    """The phone page speaks the language in its URL (the slip's QR carries the one the ticket
+    was taken in), else the phone's own if the office offers it, else the office's first."""
+    languages = kiosk_languages(office)
+    asked = request.args.get("lang") or request.accept_languages.best_match(languages)
+    lang = kiosk_language(office, asked)
+    return {"office": office, "lang": lang, "languages": languages,
+            "content_langs": content_languages(office, lang)}
 
 
 @bp.get("/t/<token>")
