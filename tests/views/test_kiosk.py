@@ -116,6 +116,10 @@ def test_pages_and_scripts_travel_compressed_to_a_browser_that_asks(client, offi
                       headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in font.headers  # woff2 is compressed already
     font.close()
+    chromium = "gzip, deflate, br, zstd"
+    script = client.get("/static/js/htmx-2.0.11.min.js", headers={"Accept-Encoding": chromium})
+    assert script.headers["Content-Encoding"] == "br" and len(script.data) < 17_000
+    script.close()
 
 
 def test_a_kiosk_keeps_its_scripts_and_styles_until_an_upgrade_changes_them(client, office):
