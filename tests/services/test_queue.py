@@ -220,16 +220,23 @@ def _in_session(engine, fn):
         return result
 
 
-def test_eight_clerks_calling_at_once_call_every_ticket_exactly_once(any_app):
+def _eight_counters_and_waiting(tickets: int) -> list[int]:
+    """An office with eight counters and ``tickets`` waiting, committed; the counters' ids."""
     from kiosk.extensions import db
 
     factory = Factory(db.session)
     office = factory.office(counters=8, services=(("BIRTH", "A"),))
     birth = factory.service(office, "BIRTH")
-    for _ in range(200):
+    for _ in range(tickets):
         rules.issue_ticket(db.session, office, birth.id)
     db.session.commit()
-    counter_ids = [c.id for c in office.counters]
+    return [c.id for c in office.counters]
+
+
+def test_eight_clerks_calling_at_once_call_every_ticket_exactly_once(any_app):
+    from kiosk.extensions import db
+
+    counter_ids = _eight_counters_and_waiting(200)
     engine = db.engine
 
     def clerk(counter_id: int) -> list[int]:
@@ -268,13 +275,7 @@ def test_a_clerk_next_in_line_never_finds_the_database_still_locked(app):
     from kiosk.database import configure_engine
     from kiosk.extensions import db
 
-    factory = Factory(db.session)
-    office = factory.office(counters=8, services=(("BIRTH", "A"),))
-    birth = factory.service(office, "BIRTH")
-    for _ in range(160):
-        rules.issue_ticket(db.session, office, birth.id)
-    db.session.commit()
-    counter_ids = [c.id for c in office.counters]
+    counter_ids = _eight_counters_and_waiting(160)
     engine = sa.create_engine(db.engine.url, pool_size=8)
     configure_engine(engine)
     sa.event.listen(engine, "connect",
