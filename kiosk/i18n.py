@@ -166,11 +166,15 @@ def office_date(moment: dt.datetime, office, pattern: str = "EEEE, d MMMM") -> s
     return format_date(local.date(), pattern, locale=get_locale())
 
 
+def _seconds_since(since: dt.datetime, now: dt.datetime | None) -> int:
+    return max(0, int(((now or dt.datetime.now(dt.UTC)) - since).total_seconds()))
+
+
 def elapsed(since: dt.datetime | None, now: dt.datetime | None = None) -> str:
     """Time gone by as the clerk's timers show it: m:ss, or h:mm:ss (JS keeps it ticking)."""
     if since is None:
         return ""
-    seconds = max(0, int(((now or dt.datetime.now(dt.UTC)) - since).total_seconds()))
+    seconds = _seconds_since(since, now)
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
@@ -181,7 +185,7 @@ def waited(since: dt.datetime | None, now: dt.datetime | None = None) -> str:
     and m:ss beside clock times reads like hours. ``waited_format`` keeps it ticking in JS."""
     if since is None:
         return ""
-    minutes = max(0, int(((now or dt.datetime.now(dt.UTC)) - since).total_seconds()) // 60)
+    minutes = _seconds_since(since, now) // 60
     return gettext("%(minutes)s min", minutes=minutes)
 
 

@@ -168,7 +168,8 @@ def test_the_kiosk_says_why_no_ticket_is_issued(app, office, reason, says):
     state = IssuingState(open=False, reason=reason, reopens=opens)
     with app.test_request_context("/?lang=en"):
         text = render_template_string(
-            '{% from "kiosk/_macros.html" import not_issuing %}{{ not_issuing(s, office) }}',
+            '{% from "components/macros.html" import not_issuing %}'
+            '{{ not_issuing(s, office, "en") }}',
             s=state, office=office,
         )
     assert text == says
