@@ -1,10 +1,13 @@
 """20 clerks pressing "call next" at once, through the service layer (no HTTP).
 
 One office with --clerks counters that serve every service, --tickets tickets issued
-beforehand (spread over four queues). Each clerk is a thread that opens its own Session,
-starts a write transaction (``kiosk.database.begin_write``: BEGIN IMMEDIATE on SQLite), calls
-``kiosk.services.queue.call_next`` and commits, as tests/services/test_queue.py does. A call's
-latency runs from the Session's opening to the end of its commit.
+beforehand (spread over four queues). Each clerk is a thread that calls
+``CallGroup.call_next`` (kiosk/services/call_group.py), as the clerk's view does: calls that
+arrive while a transaction is being written are written together in the next. With
+--separate, each clerk opens its own Session instead, starts a write transaction
+(``kiosk.database.begin_write``: BEGIN IMMEDIATE on SQLite), calls
+``kiosk.services.queue.call_next`` and commits. A call's latency runs from the press to the
+end of the commit that wrote it.
 
 Two patterns, both run by default:
 
@@ -169,6 +172,7 @@ class Clerks:
         self.floor_connections: list = []
         self.counter_ids = counter_ids
         self.lock = FairLock() if writer_lock else None
+        self.group = None
         self.latencies: dict[int, list[float]] = {cid: [] for cid in counter_ids}
         self.called: dict[int, list[int]] = {cid: [] for cid in counter_ids}
         self.failed: list[tuple[float, str]] = []
@@ -187,6 +191,20 @@ class Clerks:
         from kiosk.services.errors import QueueEmpty
 
         t0 = time.perf_counter()
+        if self.group is not None:
+            try:
+                ticket_id = self.group.call_next(counter_id)
+            except QueueEmpty:
+                self.empty.add(counter_id)
+                return False
+            except OperationalError as exc:
+                self.failed.append((time.perf_counter() - t0, str(exc.orig)))
+                if len(self.failed) > MAX_FAILURES * len(self.counter_ids):
+                    raise
+                return True
+            self.latencies[counter_id].append(time.perf_counter() - t0)
+            self.called[counter_id].append(ticket_id)
+            return True
         guard = self.lock if self.lock is not None else contextlib.nullcontext()
         try:
             with guard, Session(self.engine, expire_on_commit=False) as session:
@@ -326,6 +344,7 @@ def report(kind: str, pattern: str, args, clerks: Clerks, wall: float, cpu: str,
     called = [tid for ids in clerks.called.values() for tid in ids]
     with_event, twice, waiting = check
     notes = (" + fair in-process writer lock" if args.writer_lock else "") + (
+        ", one transaction per call" if args.separate else "") + (
         " + pick index" if args.waiting_index else "") + (
         ", FLOOR (raw driver, no ORM: not the app)" if args.floor else "") + (
         ", each clerk a process" if args.processes else "")
@@ -418,6 +437,9 @@ def bench(kind: str, args) -> bool:
                 c.print_background_load()
                 clerks = Clerks(engine, counter_ids, args.writer_lock,
                                 floor_office(engine, slug) if args.floor else None)
+                if not (args.separate or args.writer_lock or args.floor):
+                    from kiosk.services.call_group import CallGroup
+                    clerks.group = CallGroup(engine)
                 cpu0, other = time.process_time(), c.OtherWork().start()
                 if args.processes:
                     t0 = time.perf_counter()
@@ -452,6 +474,8 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0.2, help="seconds between bursts")
     parser.add_argument("--writer-lock", action="store_true",
                         help="experiment: serialise write transactions on a fair in-process lock")
+    parser.add_argument("--separate", action="store_true",
+                        help="one transaction per call, not the app's calls group")
     parser.add_argument("--floor", action="store_true",
                         help="experiment: the least a call can do (raw driver, no ORM)")
     parser.add_argument("--processes", action="store_true",

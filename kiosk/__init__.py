@@ -15,6 +15,7 @@ from flask import Flask, request
 from . import cli, errors, i18n, realtime
 from .database import begin_write, configure_engine
 from .extensions import babel, compress, csrf, db, htmx_ext, login, migrate, socketio
+from .services.call_group import CallGroup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,6 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+        app.extensions["kiosk.call_group"] = CallGroup(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     htmx_ext.init_app(app)
@@ -85,8 +87,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     @app.before_request
     def _write_transaction():
         # One transaction per unsafe request, taken as a write transaction from its first
-        # statement (BEGIN IMMEDIATE on SQLite); GETs read without taking the write lock.
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        # statement (BEGIN IMMEDIATE on SQLite); GETs read without taking the write lock, and
+        # so do the views that write in a transaction of their own (``writes_on_its_own``).
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not getattr(
+            app.view_functions.get(request.endpoint), "writes_on_its_own", False
+        ):
             begin_write(db.session)
 
     from .views import admin, api, auth, clerk, display

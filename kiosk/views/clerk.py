@@ -4,7 +4,7 @@ the whole workstation (a self-replacing fragment) and tells the office's screens
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,7 +18,7 @@ from ..models import Counter, Office, OfficeService, Role, Ticket, TicketStatus,
 from ..services import queue as rules
 from ..services.routing import CALLABLE, call_order, priority_turn, routing_params
 from ..services.state import counter_waiting, office_state, office_version
-from .common import counter_for_clerk, form_int, roles_required
+from .common import counter_for_clerk, form_int, roles_required, writes_on_its_own
 
 bp = Blueprint("clerk", __name__)
 
@@ -172,14 +172,16 @@ def counter_action(counter_id: int, action: str):
 
 
 @bp.post("/counters/<int:counter_id>/next")
+@writes_on_its_own
 @roles_required(*STAFF)
 def call_next(counter_id: int):
-    """Finish the current ticket, if any, and call the next one to this counter."""
-    counter = counter_at_desk(counter_id)
-    rules.call_next(
-        db.session,
-        counter,
-        clerk=current_user,
+    """Finish the current ticket, if any, and call the next one to this counter: written
+    together with the calls other clerks make at the same moment (``services.call_group``),
+    which also checks that the counter is this clerk's."""
+    counter = counter_for_clerk(counter_id)
+    current_app.extensions["kiosk.call_group"].call_next(
+        counter.id,
+        clerk_id=current_user.id,
         outcome=request.form.get("outcome") or "served",
         seen=_seen_ticket(),
     )

@@ -48,6 +48,13 @@ def roles_required(*roles: Role):
     return decorator
 
 
+def writes_on_its_own(view):
+    """Mark a view whose writes go through a transaction of its own (the calls' group): the
+    request itself only reads, and no write transaction is begun for it (``create_app``)."""
+    view.writes_on_its_own = True
+    return view
+
+
 def counter_for_clerk(counter_id: int) -> Counter:
     """The counter, if the logged-in clerk may work at it (their own office); else 404/403."""
     counter = db.session.get(Counter, counter_id, options=[joinedload(Counter.office)])

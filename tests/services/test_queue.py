@@ -298,6 +298,91 @@ def test_a_clerk_next_in_line_never_finds_the_database_still_locked(app):
     assert sum(calls) == 160
 
 
+def test_clerks_calling_through_the_group_call_every_ticket_exactly_once(any_app):
+    """The clerk's "call next" goes through the process's group (services.call_group):
+    clerks pressing at the same moment share a transaction, each still gets a ticket of
+    their own, and the last presses hear that nobody waits."""
+    from kiosk.extensions import db
+    from kiosk.services.call_group import CallGroup
+
+    counter_ids = _eight_counters_and_waiting(200)
+    group = CallGroup(db.engine)
+
+    def clerk(counter_id: int) -> list[int]:
+        called = []
+        while True:
+            try:
+                called.append(group.call_next(counter_id))
+            except QueueEmpty:
+                return called
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(clerk, counter_ids))
+    called = [tid for r in results for tid in r]
+    assert len(called) == 200 and len(set(called)) == 200
+    db.session.rollback()  # end the old snapshot: read what the clerks committed
+    calls = db.session.execute(
+        select(TicketEvent.ticket_id, func.count())
+        .where(TicketEvent.kind == "called")
+        .group_by(TicketEvent.ticket_id)
+    ).all()
+    assert len(calls) == 200 and {n for _, n in calls} == {1}
+    # every counter ends serving the last ticket it called
+    serving = dict(db.session.execute(
+        select(Ticket.counter_id, Ticket.id).where(Ticket.status == TicketStatus.CALLED)
+    ).all())
+    assert serving == {cid: r[-1] for cid, r in zip(counter_ids, results, strict=True) if r}
+
+
+def test_a_clerks_error_in_a_shared_transaction_reaches_that_clerk_only(app):
+    """Three clerks press while a fourth call is being written, so their three calls are
+    written together. One of them had an old screen (a ticket they no longer serve): that
+    clerk alone is told, and their counter keeps its ticket; the other two are called."""
+    import threading
+    import time
+
+    from kiosk.extensions import db
+    from kiosk.services.call_group import CallGroup
+
+    c1, c2, c3, c4 = _eight_counters_and_waiting(10)[:4]
+    group = CallGroup(db.engine)
+    before = {cid: group.call_next(cid) for cid in (c2, c3, c4)}  # each serves one
+    begin_write(db.session)  # hold SQLite's writer: the next call waits for it to end
+    results: dict[int, object] = {}
+
+    def press(counter_id, seen):
+        try:
+            results[counter_id] = group.call_next(counter_id, seen=seen)
+        except Exception as exc:  # noqa: BLE001 - the test looks at what each clerk got
+            results[counter_id] = exc
+
+    first = threading.Thread(target=press, args=(c1, None))
+    first.start()
+    deadline = time.monotonic() + 10
+    while not group._writing and time.monotonic() < deadline:
+        time.sleep(0.01)
+    others = [threading.Thread(target=press, args=(c2, before[c2])),
+              threading.Thread(target=press, args=(c3, before[c2])),  # an old screen
+              threading.Thread(target=press, args=(c4, before[c4]))]
+    for t in others:
+        t.start()
+    while len(group._queued) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(group._queued) == 3, "the three clerks did not queue behind the first"
+    db.session.rollback()  # let the first call be written; the three follow together
+    for t in (first, *others):
+        t.join(30)
+
+    assert isinstance(results[c3], InvalidTransition)
+    called = [results[c1], results[c2], results[c4]]
+    assert all(isinstance(tid, int) for tid in called) and len(set(called)) == 3
+    db.session.rollback()
+    current = {c.id: rules.current_ticket(db.session, c) for c in
+               db.session.scalars(select(Counter).where(Counter.id.in_([c1, c2, c3, c4])))}
+    assert current[c3].id == before[c3]  # nothing was done at the clerk's counter
+    assert {current[c].id for c in (c1, c2, c4)} == set(called)
+
+
 def test_concurrent_issuing_gives_unique_gap_free_numbers(any_app):
     from kiosk.extensions import db
 

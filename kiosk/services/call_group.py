@@ -1,0 +1,134 @@
+"""Clerks of one process who press "call next" at the same moment share one write transaction.
+
+Twenty clerks pressing at once made twenty transactions, one after the other (SQLite has one
+writer; on PostgreSQL the calls meet on the same rows), and the last clerk waited for nineteen
+BEGINs, COMMITs and hand-overs between threads. Here the first clerk to arrive writes; those
+who arrive meanwhile queue, and the first of them then writes all the queued calls in one
+transaction ("flat combining"), reading their counters and clerks in one query each. Each call
+runs in a savepoint of its own: one clerk's error (a second click, a counter on a break, nobody
+waiting) undoes that call only and reaches that clerk only.
+
+Used by the clerk's "call next" (``kiosk.views.clerk``); the rules are ``queue.call_next_id``'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..database import begin_write
+from ..models import Counter, User, utcnow
+from . import queue as rules
+from .errors import N_, NotFound
+
+log = logging.getLogger(__name__)
+
+WAIT_TIMEOUT = 120  # seconds a clerk waits for the writing clerk before giving up with an error
+
+
+class _Call:
+    """One clerk's press: what to do, and (once written) the ticket called or the error."""
+
+    __slots__ = ("counter_id", "clerk_id", "outcome", "seen", "now", "woken", "written",
+                 "ticket_id", "error")
+
+    def __init__(self, counter_id, clerk_id, outcome, seen, now):
+        self.counter_id, self.clerk_id, self.outcome, self.seen, self.now = (
+            counter_id, clerk_id, outcome, seen, now)
+        self.woken = threading.Event()  # written, or handed the writer's turn
+        self.written = False
+        self.ticket_id: int | None = None
+        self.error: Exception | None = None
+
+
+class CallGroup:
+    """"Call next" for the threads of one process, written in groups; one per engine."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._mutex = threading.Lock()
+        self._queued: list[_Call] = []
+        self._writing = False  # a clerk's thread is writing a group now
+
+    def call_next(
+        self,
+        counter_id: int,
+        *,
+        clerk_id: int | None = None,
+        outcome: str = "served",
+        seen: int | None | object = rules.NOT_GIVEN,
+        now: dt.datetime | None = None,
+    ) -> int:
+        """``queue.call_next`` at the counter, committed; the id of the ticket called. When
+        ``clerk_id`` is given, the counter must be theirs (``queue.check_holder``), checked
+        in the same transaction. Raises the call's error (a ``KioskError``) when it failed."""
+        call = _Call(counter_id, clerk_id, outcome, seen, now or utcnow())
+        with self._mutex:
+            self._queued.append(call)
+            waits = self._writing
+            self._writing = True
+        if waits and not call.woken.wait(WAIT_TIMEOUT):
+            raise TimeoutError("the clerk writing the calls did not finish in time")
+        if not call.written:  # first in, or handed the turn: write the queued calls
+            self._write_next_group()
+        if call.error is not None:
+            raise call.error
+        return call.ticket_id
+
+    def _write_next_group(self) -> None:
+        """Write every queued call (this thread's among them) in one transaction, hand the
+        writer's turn to the first call queued meanwhile, and wake the group's clerks."""
+        with self._mutex:
+            group, self._queued = self._queued, []
+        try:
+            self._write(group)
+        finally:
+            for call in group:
+                call.written = True
+            with self._mutex:
+                if self._queued:
+                    self._queued[0].woken.set()  # not written: its turn to write the next group
+                else:
+                    self._writing = False
+            for call in group:
+                call.woken.set()
+
+    def _write(self, group: list[_Call]) -> None:
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                begin_write(session)
+                counters = {c.id: c for c in session.scalars(
+                    select(Counter).options(joinedload(Counter.office))
+                    .where(Counter.id.in_({call.counter_id for call in group})))}
+                clerk_ids = {call.clerk_id for call in group} - {None}
+                clerks = {u.id: u for u in session.scalars(
+                    select(User).where(User.id.in_(clerk_ids)))} if clerk_ids else {}
+                for call in group:
+                    savepoint = session.begin_nested()
+                    try:
+                        call.ticket_id = _call_next(session, call, counters, clerks)
+                        savepoint.commit()
+                    except Exception as exc:  # this call only; the group goes on
+                        savepoint.rollback()
+                        call.error = exc
+                session.commit()
+            except Exception as exc:  # the transaction itself failed: none of its calls happened
+                log.exception("a group of %d calls could not be written", len(group))
+                session.rollback()
+                for call in group:
+                    call.ticket_id, call.error = None, call.error or exc
+
+
+def _call_next(session: Session, call: _Call, counters: dict, clerks: dict) -> int:
+    counter = counters.get(call.counter_id)
+    if counter is None:
+        raise NotFound(N_("There is no such counter at this office."))
+    clerk = clerks.get(call.clerk_id)
+    if clerk is not None:
+        rules.check_holder(session, counter, clerk)
+    return rules.call_next_id(session, counter, clerk=clerk, now=call.now,
+                              outcome=call.outcome, seen=call.seen)
