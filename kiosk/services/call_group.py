@@ -77,6 +77,8 @@ class CallGroup:
             self._write_next_group()
         if call.error is not None:
             raise call.error
+        if call.ticket_id is None:  # the writing thread was stopped before it could tell
+            raise RuntimeError("the call was not written")
         return call.ticket_id
 
     def _write_next_group(self) -> None:
@@ -86,6 +88,10 @@ class CallGroup:
             group, self._queued = self._queued, []
         try:
             self._write(group)
+        except Exception as exc:  # the transaction itself failed: none of its calls happened
+            log.exception("a group of %d calls could not be written", len(group))
+            for call in group:
+                call.ticket_id, call.error = None, call.error or exc
         finally:
             for call in group:
                 call.written = True
@@ -98,29 +104,23 @@ class CallGroup:
                 call.woken.set()
 
     def _write(self, group: list[_Call]) -> None:
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                begin_write(session)
-                counters = {c.id: c for c in session.scalars(
-                    select(Counter).options(joinedload(Counter.office))
-                    .where(Counter.id.in_({call.counter_id for call in group})))}
-                clerk_ids = {call.clerk_id for call in group} - {None}
-                clerks = {u.id: u for u in session.scalars(
-                    select(User).where(User.id.in_(clerk_ids)))} if clerk_ids else {}
-                for call in group:
-                    savepoint = session.begin_nested()
-                    try:
-                        call.ticket_id = _call_next(session, call, counters, clerks)
-                        savepoint.commit()
-                    except Exception as exc:  # this call only; the group goes on
-                        savepoint.rollback()
-                        call.error = exc
-                session.commit()
-            except Exception as exc:  # the transaction itself failed: none of its calls happened
-                log.exception("a group of %d calls could not be written", len(group))
-                session.rollback()
-                for call in group:
-                    call.ticket_id, call.error = None, call.error or exc
+        with Session(self.engine, expire_on_commit=False) as session:  # rolls back on error
+            begin_write(session)
+            counters = {c.id: c for c in session.scalars(
+                select(Counter).options(joinedload(Counter.office))
+                .where(Counter.id.in_({call.counter_id for call in group})))}
+            clerk_ids = {call.clerk_id for call in group} - {None}
+            clerks = {u.id: u for u in session.scalars(
+                select(User).where(User.id.in_(clerk_ids)))} if clerk_ids else {}
+            for call in group:
+                savepoint = session.begin_nested()
+                try:
+                    call.ticket_id = _call_next(session, call, counters, clerks)
+                    savepoint.commit()
+                except Exception as exc:  # this call only; the group goes on
+                    savepoint.rollback()
+                    call.error = exc
+            session.commit()
 
 
 def _call_next(session: Session, call: _Call, counters: dict, clerks: dict) -> int:

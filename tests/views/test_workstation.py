@@ -151,6 +151,21 @@ def test_the_kiosk_says_when_issuing_has_stopped(client, office, db, factory):
     assert response.status_code == 409
 
 
+def test_the_lobby_display_names_each_counters_state_in_its_first_two_languages(desk, db, office):
+    client, base, _ = desk
+    post(client, f"{base}/next")  # counter 1 serves A001; counter 2 is still closed
+    from kiosk import realtime
+    from kiosk.services.state import office_state
+
+    db.session.rollback()
+    with client.application.test_request_context():
+        board = realtime.render_board(office, office_state(db.session, office), [])
+    tiles = re.findall(r'<span class="d-counter-state">(.*?)</span>\s*</li>', board, re.S)
+    assert tiles[0].strip() == "A001"
+    assert '<span lang="mk" class="ml ml-1">Затворен</span>' in tiles[1]
+    assert '<span lang="sq" class="ml ml-2">Mbyllur</span>' in tiles[1]
+
+
 @pytest.mark.parametrize(
     "reason, says",
     [
