@@ -21,6 +21,7 @@ from . import audit
 from .errors import N_
 from .setup import FieldErrors, Problem, clean_text
 
+USERNAME_MIN = 3  # "a" or "ad" is easy to guess and easy to mistype for a colleague's
 USERNAME_MAX = 64
 NAME_MAX = 120
 PASSWORD_MIN = 8
@@ -39,10 +40,10 @@ def save_user(
     username = clean_text(values.get("username"))
     if not username:
         errors["username"] = Problem(N_("Enter a username."))
-    elif len(username) > USERNAME_MAX or not _USERNAME.fullmatch(username):
+    elif not USERNAME_MIN <= len(username) <= USERNAME_MAX or not _USERNAME.fullmatch(username):
         errors["username"] = Problem(
-            N_("Use up to %(max)d letters, digits, dots, dashes or @, without spaces."),
-            {"max": USERNAME_MAX},
+            N_("Use %(min)d to %(max)d letters, digits, dots, dashes or @, without spaces."),
+            {"min": USERNAME_MIN, "max": USERNAME_MAX},
         )
     elif session.scalar(
         select(User.id).where(User.username == username, User.id != (user.id if user else None))

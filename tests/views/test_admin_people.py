@@ -58,6 +58,15 @@ def test_every_mistake_is_named_and_what_was_typed_is_kept(admin_client, admin, 
     assert db.session.scalar(select(User).filter_by(display_name="Х" * 121)) is None
 
 
+def test_a_username_too_short_to_tell_apart_or_with_spaces_is_refused(admin_client, db):
+    for username in ("a", "ab", "ana maria"):
+        response = post(admin_client, PAGE, account(username=username))
+        assert response.status_code == 422
+        assert ("Use 3 to 64 letters, digits, dots, dashes or @, without spaces."
+                in response.get_data(as_text=True))
+    assert db.session.scalar(select(User).filter_by(username="ab")) is None
+
+
 def test_an_office_that_is_not_a_number_of_ours_is_refused(admin_client, db):
     for office in ("abc", "99999999999999999999", "-1"):
         response = post(admin_client, PAGE, account(office=office))
