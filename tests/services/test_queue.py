@@ -254,16 +254,22 @@ def test_eight_clerks_calling_at_once_call_every_ticket_exactly_once(any_app):
 
     with ThreadPoolExecutor(8) as pool:
         results = [f.result() for f in [pool.submit(clerk, cid) for cid in counter_ids]]
+    _assert_called_once_each(db, results, 200)
+    assert sum(1 for r in results if r) >= 2, "the clerks did not really run at once"
+
+
+def _assert_called_once_each(db, results: list[list[int]], tickets: int) -> None:
+    """The clerks' calls (ticket ids per clerk) called every ticket once, by what each clerk
+    got and by the "called" events in the database."""
     called = [tid for r in results for tid in r]
-    assert len(called) == 200 and len(set(called)) == 200
+    assert len(called) == tickets and len(set(called)) == tickets
     db.session.rollback()  # end the old snapshot: read what the clerks committed
     calls = db.session.execute(
         select(TicketEvent.ticket_id, func.count())
         .where(TicketEvent.kind == "called")
         .group_by(TicketEvent.ticket_id)
     ).all()
-    assert len(calls) == 200 and {n for _, n in calls} == {1}
-    assert sum(1 for r in results if r) >= 2, "the clerks did not really run at once"
+    assert len(calls) == tickets and {n for _, n in calls} == {1}
 
 
 def test_a_clerk_next_in_line_never_finds_the_database_still_locked(app):
@@ -318,15 +324,7 @@ def test_clerks_calling_through_the_group_call_every_ticket_exactly_once(any_app
 
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(clerk, counter_ids))
-    called = [tid for r in results for tid in r]
-    assert len(called) == 200 and len(set(called)) == 200
-    db.session.rollback()  # end the old snapshot: read what the clerks committed
-    calls = db.session.execute(
-        select(TicketEvent.ticket_id, func.count())
-        .where(TicketEvent.kind == "called")
-        .group_by(TicketEvent.ticket_id)
-    ).all()
-    assert len(calls) == 200 and {n for _, n in calls} == {1}
+    _assert_called_once_each(db, results, 200)
     # every counter ends serving the last ticket it called
     serving = dict(db.session.execute(
         select(Ticket.counter_id, Ticket.id).where(Ticket.status == TicketStatus.CALLED)
