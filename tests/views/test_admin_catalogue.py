@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -178,6 +179,15 @@ def test_the_editor_has_every_section_with_languages_side_by_side(admin_client, 
     assert 'name="documents-0-name-mk"' in html and 'name="fees-0-amount" ' not in html
     assert 'value="50"' in html  # 5000 deni shown as 50 denars
     assert "badge-missing" in html  # the fee label has no Albanian
+
+
+def test_the_icon_is_chosen_by_looking_at_the_icons(admin_client, service, db):
+    service.icon = "baby"
+    db.session.commit()
+    html = admin_client.get(page(service)).get_data(as_text=True)
+    radios = re.findall(r'<input type="radio" name="icon" value="([\w-]+)"( checked)?>', html)
+    assert len(radios) > 30 and [v for v, checked in radios if checked] == ["baby"]
+    assert 'class="icon"' in html.split('value="car"', 1)[1][:300]  # the icon itself
 
 
 def test_saving_a_published_service_keeps_the_change_for_review(admin_client, service, db):
