@@ -10,6 +10,11 @@ context (an empty cache, as a kiosk after a restart):
   ticket (``/t/<token>``) and the A4 information sheet. Bytes = every response of the load
   (document, CSS, scripts, fonts, images: headers and bodies as sent); paint = the browser's
   first-contentful-paint and the load event, from the start of the navigation;
+- the same full page loads in one tab kept open, as a kiosk's is, with its HTTP cache emptied
+  (``Network.clearBrowserCache``) and its cookies cleared before each load: every byte comes
+  from the server again (the same responses and sizes), but the browser's renderer process is
+  already running, as it is on a kiosk in use (a fresh context starts a new one, and its
+  start-up shares the machine's two cores with the page);
 - the screens a kiosk swaps in with htmx from its start screen: a service's page (tap a tile),
   search results (a query typed), the ticket (tap "Take a ticket"). Bytes = the fragment's
   response; time = from the tap (or the query) to the next frame after htmx settled it.
@@ -106,6 +111,36 @@ def load(browser, url: str, viewport: dict) -> tuple[int, int, float, float]:
     return total, len(done), timing["fcp"], timing["load"]
 
 
+class RunningTab:
+    """One tab per screen size, kept open like a kiosk's: before each load its HTTP cache is
+    emptied and its cookies cleared, so that only the browser's own process is warm."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.tabs: dict[str, tuple] = {}
+
+    def load(self, url: str, viewport: dict) -> float:
+        """Open ``url`` in the tab for ``viewport``; the first-contentful-paint in ms."""
+        key = f"{viewport['width']}x{viewport['height']}"
+        if key not in self.tabs:
+            context = self.browser.new_context(viewport=viewport, has_touch=True,
+                                               locale="en-GB")
+            context.add_init_script("window.print = () => {};")
+            page = context.new_page()
+            self.tabs[key] = (context, page, context.new_cdp_session(page))
+        context, page, cdp = self.tabs[key]
+        page.goto("about:blank")
+        cdp.send("Network.clearBrowserCache")
+        context.clear_cookies()
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(100)
+        return page.evaluate(PAINT)["fcp"]
+
+    def close(self) -> None:
+        for context, _page, _cdp in self.tabs.values():
+            context.close()
+
+
 def swap(browser, url: str, action, before=None) -> tuple[int, float]:
     """On a loaded screen (after ``before``), do ``action``; (bytes of the XHRs, ms to the
     painted swap)."""
@@ -187,7 +222,7 @@ def main(argv=None) -> int:
                 ("phone page", f"{base}/t/{ticket['token']}?lang=en", PHONE),
                 ("A4 sheet", f"{base}{service}/sheet?lang=en", KIOSK),
             ]
-            ok = True
+            ok = ok_tab = True
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 try:
@@ -197,13 +232,26 @@ def main(argv=None) -> int:
                         f"full page loads, empty cache, {args.runs} runs each "
                         "(bytes: the largest run; paint: first-contentful-paint)"
                     )
+                    sizes = {}
                     for name, page_url, viewport in pages:
                         results = [load(browser, page_url, viewport) for _ in range(args.runs)]
+                        sizes[name] = max(r[0] for r in results)
                         ok &= row(
                             name, [r[0] for r in results], [r[2] for r in results], results[0][1]
                         )
                     loads = [load(browser, pages[0][1], KIOSK)[3] for _ in range(args.runs)]
                     print(f"  (start screen's load event: p50 {statistics.median(loads):.1f} ms)")
+
+                    print(f"full page loads in a running kiosk's tab, HTTP cache emptied before "
+                          f"each, {args.runs} runs each (bytes as above)")
+                    tab, ok_tab = RunningTab(browser), True
+                    try:
+                        for name, page_url, viewport in pages:
+                            tab.load(page_url, viewport)  # unmeasured, as above
+                            times = [tab.load(page_url, viewport) for _ in range(args.runs)]
+                            ok_tab &= row(name, [sizes[name]], times)
+                    finally:
+                        tab.close()
 
                     print("screens swapped in by htmx (bytes: the fragments; time: from the tap)")
                     url_of = {name: url for name, url, _ in pages}
@@ -226,8 +274,9 @@ def main(argv=None) -> int:
                     browser.close()
         finally:
             server.stop()
-    verdict = "met" if ok else "MISSED"
-    print(f"targets (< {BYTES_TARGET // 1024} KB, < {PAINT_TARGET_MS} ms): {verdict}")
+    print(f"targets (< {BYTES_TARGET // 1024} KB, < {PAINT_TARGET_MS} ms): "
+          f"{'met' if ok else 'MISSED'} in fresh contexts and swaps; "
+          f"{'met' if ok_tab else 'MISSED'} in a running tab")
     return 0
 
 
