@@ -191,28 +191,17 @@ class Clerks:
         from kiosk.services.errors import QueueEmpty
 
         t0 = time.perf_counter()
-        if self.group is not None:
-            try:
-                ticket_id = self.group.call_next(counter_id)
-            except QueueEmpty:
-                self.empty.add(counter_id)
-                return False
-            except OperationalError as exc:
-                self.failed.append((time.perf_counter() - t0, str(exc.orig)))
-                if len(self.failed) > MAX_FAILURES * len(self.counter_ids):
-                    raise
-                return True
-            self.latencies[counter_id].append(time.perf_counter() - t0)
-            self.called[counter_id].append(ticket_id)
-            return True
-        guard = self.lock if self.lock is not None else contextlib.nullcontext()
         try:
-            with guard, Session(self.engine, expire_on_commit=False) as session:
-                begin_write(session)
-                # loaded as the clerk's request loads it (kiosk.views.common.counter_for_clerk)
-                counter = session.get(Counter, counter_id, options=[joinedload(Counter.office)])
-                ticket = rules.call_next(session, counter)
-                session.commit()
+            if self.group is not None:  # as the clerk's view calls
+                ticket_id = self.group.call_next(counter_id)
+            else:  # --separate / --writer-lock: one transaction per call
+                guard = self.lock if self.lock is not None else contextlib.nullcontext()
+                with guard, Session(self.engine, expire_on_commit=False) as session:
+                    begin_write(session)
+                    counter = session.get(Counter, counter_id,
+                                          options=[joinedload(Counter.office)])
+                    ticket_id = rules.call_next_id(session, counter)
+                    session.commit()
         except QueueEmpty:
             self.empty.add(counter_id)
             return False
@@ -222,7 +211,7 @@ class Clerks:
                 raise
             return True
         self.latencies[counter_id].append(time.perf_counter() - t0)
-        self.called[counter_id].append(ticket.id)
+        self.called[counter_id].append(ticket_id)
         return True
 
     def floor_call(self, counter_id: int) -> bool:

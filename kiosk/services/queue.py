@@ -146,23 +146,9 @@ def _next_number(session: Session, queue: Queue, day: dt.date) -> int:
 # --- calling -----------------------------------------------------------------------------
 
 
-def call_next(
-    session: Session,
-    counter: Counter,
-    *,
-    clerk: User | None = None,
-    now: dt.datetime | None = None,
-    outcome: str = "served",
-    seen: int | None | object = NOT_GIVEN,
-) -> Ticket:
-    """Call the next ticket this counter serves; finish the one it was serving first, with
-    ``outcome``. The ticket called (``call_next_id`` tells which, without loading it).
-
-    ``seen`` is the ticket the clerk had before them when they pressed (None: none). If the
-    counter's ticket is another one by now (a second click, another window), nothing is
-    finished or called: ``InvalidTransition`` (the caller rolls back, as after any error).
-    """
-    ticket_id = call_next_id(session, counter, clerk=clerk, now=now, outcome=outcome, seen=seen)
+def call_next(session: Session, counter: Counter, **options) -> Ticket:
+    """``call_next_id`` (same arguments), returning the ticket called."""
+    ticket_id = call_next_id(session, counter, **options)
     return session.get(Ticket, ticket_id, populate_existing=True)
 
 
@@ -175,7 +161,12 @@ def call_next_id(
     outcome: str = "served",
     seen: int | None | object = NOT_GIVEN,
 ) -> int:
-    """``call_next``, returning the id of the ticket called.
+    """Call the next ticket this counter serves; finish the one it was serving first, with
+    ``outcome``. Returns the id of the ticket called (``call_next`` returns the ticket).
+
+    ``seen`` is the ticket the clerk had before them when they pressed (None: none). If the
+    counter's ticket is another one by now (a second click, another window), nothing is
+    finished or called: ``InvalidTransition`` (the caller rolls back, as after any error).
 
     Race-free on both databases: one ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP
     LOCKED) AND status = 'waiting'`` claims the ticket, so two clerks calling at the same
