@@ -101,6 +101,7 @@ class Factory:
         for rank, service in enumerate(services, start=1):
             self.session.add(CounterService(counter=counter, service=service, preference=rank))
         self.session.flush()
+        self.session.expire(counter, ["matrix"])
 
     def user(
         self,

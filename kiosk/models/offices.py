@@ -12,7 +12,7 @@ from ..extensions import db
 from .types import I18nText, UTCDateTime, pick
 
 if TYPE_CHECKING:
-    from .catalogue import OfficeService
+    from .catalogue import CounterService, OfficeService
     from .queue import Queue
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -114,6 +114,8 @@ class Counter(db.Model):
     clerk_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship(back_populates="counters")
+    # The counter's row of the service x counter matrix (read by call next's claim).
+    matrix: Mapped[list[CounterService]] = relationship(viewonly=True)
 
 
 class CounterEvent(db.Model):

@@ -69,8 +69,10 @@ class Ticket(db.Model):
 
     __table_args__ = (
         UniqueConstraint("office_id", "queue_id", "business_date", "number"),
-        Index("ix_ticket_waiting", "office_id", "status", "priority", "queued_at"),
+        # call next reads the oldest waiting ticket of a priority class along this index
+        Index("ix_ticket_waiting", "office_id", "status", "priority", "queued_at", "id"),
         Index("ix_ticket_counter_status", "counter_id", "status"),
+        Index("ix_ticket_sent_to", "target_counter_id", "status"),  # call next's first look
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

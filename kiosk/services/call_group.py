@@ -4,11 +4,12 @@ Twenty clerks pressing at once made twenty transactions, one after the other (SQ
 writer; on PostgreSQL the calls meet on the same rows), and the last clerk waited for nineteen
 BEGINs, COMMITs and hand-overs between threads. Here the first clerk to arrive writes; those
 who arrive meanwhile queue, and the first of them then writes all the queued calls in one
-transaction ("flat combining"), reading their counters and clerks in one query each. Each call
-runs in a savepoint of its own: one clerk's error (a second click, a counter on a break, nobody
-waiting) undoes that call only and reaches that clerk only.
+transaction ("flat combining"), reading their counters and clerks in one query each, and
+making the calls with ``queue.call_next_many``, which shares their statements. One clerk's
+error (a second click, a counter on a break, nobody waiting) reaches that clerk only: a call
+that fails changes nothing, and the others go on.
 
-Used by the clerk's "call next" (``kiosk.views.clerk``); the rules are ``queue.call_next_id``'s.
+Used by the clerk's "call next" (``kiosk.views.clerk``); the rules are ``queue.call_next_many``'s.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..database import begin_write
 from ..models import Counter, User, utcnow
@@ -74,6 +76,8 @@ class CallGroup:
         if waits and not call.woken.wait(WAIT_TIMEOUT):
             raise TimeoutError("the clerk writing the calls did not finish in time")
         if not call.written:  # first in, or handed the turn: write the queued calls
+            if not waits:  # first in: let the clerks who pressed at the same instant join
+                time.sleep(0)  # (gives up the GIL; a lone clerk loses microseconds)
             self._write_next_group()
         if call.error is not None:
             raise call.error
@@ -107,28 +111,30 @@ class CallGroup:
         with Session(self.engine, expire_on_commit=False) as session:  # rolls back on error
             begin_write(session)
             counters = {c.id: c for c in session.scalars(
-                select(Counter).options(joinedload(Counter.office))
+                select(Counter)
+                .options(joinedload(Counter.office), selectinload(Counter.matrix))
                 .where(Counter.id.in_({call.counter_id for call in group})))}
             clerk_ids = {call.clerk_id for call in group} - {None}
             clerks = {u.id: u for u in session.scalars(
                 select(User).where(User.id.in_(clerk_ids)))} if clerk_ids else {}
+            calls = []  # (the clerk's press, the rules' call) for the calls that may go on
             for call in group:
-                savepoint = session.begin_nested()
                 try:
-                    call.ticket_id = _call_next(session, call, counters, clerks)
-                    savepoint.commit()
+                    calls.append((call, _next_call(session, call, counters, clerks)))
                 except Exception as exc:  # this call only; the group goes on
-                    savepoint.rollback()
                     call.error = exc
+            rules.call_next_many(session, [next_call for _, next_call in calls])
             session.commit()
+        for call, next_call in calls:
+            call.ticket_id, call.error = next_call.ticket_id, next_call.error
 
 
-def _call_next(session: Session, call: _Call, counters: dict, clerks: dict) -> int:
+def _next_call(session: Session, call: _Call, counters: dict, clerks: dict) -> rules.NextCall:
     counter = counters.get(call.counter_id)
     if counter is None:
         raise NotFound(N_("There is no such counter at this office."))
     clerk = clerks.get(call.clerk_id)
     if clerk is not None:
         rules.check_holder(session, counter, clerk)
-    return rules.call_next_id(session, counter, clerk=clerk, now=call.now,
-                              outcome=call.outcome, seen=call.seen)
+    return rules.NextCall(counter, clerk=clerk, now=call.now, outcome=call.outcome,
+                          seen=call.seen)

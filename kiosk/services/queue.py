@@ -9,6 +9,7 @@ Every change of a ticket appends a ``TicketEvent``; ``replay`` rebuilds the stat
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,6 +39,7 @@ from .errors import (
     InvalidInput,
     InvalidTransition,
     IssuingStopped,
+    KioskError,
     NotFound,
     QueueEmpty,
     QueueFull,
@@ -47,7 +49,7 @@ from .errors import (
 )
 from .estimates import estimate_wait
 from .hours import issuing_state
-from .routing import CALLABLE, call_order, priority_turn, routing_params
+from .routing import CALLABLE, PriorityTurns, next_pick, next_pick_params
 
 # A lost race on PostgreSQL (another clerk took the row between our pick and our update)
 # is retried this many times before the queue is reported empty.
@@ -166,55 +168,151 @@ def call_next_id(
 
     ``seen`` is the ticket the clerk had before them when they pressed (None: none). If the
     counter's ticket is another one by now (a second click, another window), nothing is
-    finished or called: ``InvalidTransition`` (the caller rolls back, as after any error).
+    finished or called: ``InvalidTransition``. Nobody waiting: ``QueueEmpty``, and the
+    counter keeps its ticket. A call that fails has changed nothing.
 
     Race-free on both databases: one ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP
-    LOCKED) AND status = 'waiting'`` claims the ticket, so two clerks calling at the same
-    instant never get the same one. SQLite has no row locks; there the write transaction
-    (BEGIN IMMEDIATE) serialises the callers instead. The claim runs on the connection, past
-    the ORM (whose UPDATE ... RETURNING of a whole Ticket cost more than the rest of the call).
+    LOCKED) AND status = 'waiting'`` claims the ticket (``routing.next_pick``), so two clerks
+    calling at the same instant never get the same one. SQLite has no row locks; there the
+    write transaction (BEGIN IMMEDIATE) serialises the callers instead. The statements run
+    on the connection, past the ORM (whose UPDATE ... RETURNING of a whole Ticket cost more
+    than the rest of the call).
     """
-    now = now or utcnow()
-    _ready_to_call(session, counter, clerk, now)
-    _finish_current(session, counter, clerk=clerk, now=now, outcome=outcome, seen=seen)
-    claim = _CLAIM[priority_turn(session, counter.office, now)]
-    params = routing_params(counter) | {"now": now}
+    call = NextCall(counter, clerk=clerk, now=now, outcome=outcome, seen=seen)
+    call_next_many(session, [call])
+    if call.error is not None:
+        raise call.error
+    return call.ticket_id
+
+
+class NextCall:
+    """One counter's "call next" for ``call_next_many`` (arguments as ``call_next_id``'s),
+    and what came of it: the ticket called or the error."""
+
+    __slots__ = ("counter", "clerk", "now", "outcome", "seen", "ticket_id", "error")
+
+    def __init__(self, counter: Counter, *, clerk: User | None = None,
+                 now: dt.datetime | None = None, outcome: str = "served",
+                 seen: int | None | object = NOT_GIVEN):
+        self.counter, self.clerk, self.outcome, self.seen = counter, clerk, outcome, seen
+        self.now = now or utcnow()
+        self.ticket_id: int | None = None
+        self.error: KioskError | None = None
+
+
+def call_next_many(session: Session, calls: list[NextCall]) -> None:
+    """``call_next_id`` for several counters (the clerks who pressed at the same moment),
+    made in order, as if one after the other: each call gets its ``ticket_id`` or its
+    ``error``, and a call that fails changes nothing. Every rule is checked before the
+    call's claim, its first write. The calls share their other statements: the counters'
+    current tickets are read (and locked) in one, then each call claims its ticket in one,
+    then the tickets finished and the events are written in one each."""
+    session.flush()  # the statements below go past the ORM, which would have flushed
+    current = _current_tickets(session, [call.counter for call in calls])
+    turns: dict[int, PriorityTurns] = {}
+    finished, events = [], []
+    for call in calls:
+        counter, now = call.counter, call.now
+        try:
+            _check_call(counter, call.outcome, call.seen, current[counter.id])
+        except KioskError as exc:
+            call.error = exc
+            continue
+        office = counter.office
+        if office.id not in turns:
+            turns[office.id] = PriorityTurns(session, office, now)
+        turn = turns[office.id]
+        row = _claim(session, counter, turn.next(), now)
+        if row is None:
+            call.error = QueueEmpty()
+            continue
+        turn.called(row.priority)
+        if counter.status != CounterStatus.OPEN:  # a closed counter opens when its clerk calls
+            open_counter(session, counter, clerk=call.clerk, now=now)
+        for ticket_id in current[counter.id]:
+            finished.append({"ticket": ticket_id, "now": now, "outcome": call.outcome})
+            events.append(_event(ticket_id, counter.office_id, TicketStatus.DONE, "finished",
+                                 now=now, counter=counter, clerk=call.clerk,
+                                 outcome=call.outcome, auto=True))
+        events.append(_event(row.id, row.office_id, row.status, "called",
+                             now=now, counter=counter, clerk=call.clerk))
+        current[counter.id] = [row.id]
+        call.ticket_id = row.id
+    connection = session.connection()
+    if finished:
+        connection.execute(_FINISH_BY_ID, finished)
+    if events:
+        connection.execute(_INSERT_EVENT, events)
+    for event in events:
+        _expire_held(session, event["ticket_id"])
+
+
+def _current_tickets(session: Session, counters: list[Counter]) -> dict[int, list[int]]:
+    """{counter id: the ids of the tickets it is serving}, locked until the transaction ends."""
+    current: dict[int, list[int]] = {counter.id: [] for counter in counters}
+    rows = session.connection().execute(
+        select(Ticket.id, Ticket.counter_id)
+        .where(Ticket.counter_id.in_(current), Ticket.status == TicketStatus.CALLED)
+        .order_by(Ticket.id)
+        .with_for_update()
+    )
+    for ticket_id, counter_id in rows:
+        current[counter_id].append(ticket_id)
+    return current
+
+
+def _check_call(counter: Counter, outcome: str, seen, current: list[int]) -> None:
+    """The rules a call must pass before it changes anything (see ``call_next_id``)."""
+    _check_not_on_break(counter)
+    if outcome not in OUTCOMES:
+        raise InvalidInput(N_("Choose how the visit ended."))
+    _check_seen(seen, current)
+
+
+def _check_not_on_break(counter: Counter) -> None:
+    if counter.status == CounterStatus.BREAK:
+        raise InvalidTransition(N_("Your counter is on a break. End the break to call."))
+
+
+def _check_seen(seen, current: list[int]) -> None:
+    """The clerk saw ``seen`` at the counter (see ``call_next_id``); it serves ``current``."""
+    if seen is not NOT_GIVEN and current != ([] if seen is None else [seen]):
+        raise InvalidTransition(N_(
+            "The ticket at your counter has changed meanwhile (a second click, or another"
+            " window). Nothing was done: check the counter and try again."
+        ))
+
+
+def _claim(session: Session, counter: Counter, priority_first: bool, now: dt.datetime):
+    """Claim the counter's next ticket (its id, office, status and priority), or None."""
+    levels, params = next_pick_params(counter)
+    claim = _claim_statement(priority_first, levels)
+    params["now"] = now
     connection = session.connection()
     for _ in range(CALL_RETRIES):
         row = connection.execute(claim, params).one_or_none()
-        if row is not None:
-            _expire_held(session, row.id)
-            _record(session, row, "called", counter=counter, clerk=clerk, now=now)
-            return row.id
-        if not session.scalar(_ANY_CALLABLE, params):
-            break
-    raise QueueEmpty()
+        if row is not None or not session.scalar(_ANY_CALLABLE, params):
+            return row
+    return None
 
 
-def _claim_statement(priority_first: bool):
-    """``call_next``'s claim, built once per priority order (see ``routing``)."""
-    pick = (
-        select(Ticket.id)
-        .where(CALLABLE)
-        .order_by(*call_order(priority_first))
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
+@functools.cache
+def _claim_statement(priority_first: bool, preference_levels: int):
+    """``call_next``'s claim, built once per shape of ``routing.next_pick``."""
     return (
         update(Ticket)
-        .where(Ticket.id == pick, Ticket.status == TicketStatus.WAITING)
+        .where(Ticket.id == next_pick(priority_first, preference_levels),
+               Ticket.status == TicketStatus.WAITING)
         .values(
             status=TicketStatus.CALLED,
             counter_id=bindparam("counter"),
             target_counter_id=None,
             called_at=bindparam("now"),
         )
-        .returning(Ticket.id, Ticket.office_id, Ticket.status)
+        .returning(Ticket.id, Ticket.office_id, Ticket.status, Ticket.priority)
     )
 
 
-_CLAIM = {first: _claim_statement(first) for first in (True, False)}
 _ANY_CALLABLE = select(exists().where(CALLABLE))
 
 
@@ -517,8 +615,7 @@ def _set_counter(session, counter, status, kind, *, clerk, now, reason=None):
 
 def _ready_to_call(session, counter: Counter, clerk, now) -> None:
     """A counter on a break calls nobody; a closed one opens when its clerk calls."""
-    if counter.status == CounterStatus.BREAK:
-        raise InvalidTransition(N_("Your counter is on a break. End the break to call."))
+    _check_not_on_break(counter)
     if counter.status != CounterStatus.OPEN:
         open_counter(session, counter, clerk=clerk, now=now)
 
@@ -627,11 +724,7 @@ def _finish_current(session, counter, *, clerk, now, outcome="served", seen=NOT_
     finished = session.connection().execute(
         _FINISH_CURRENT, {"counter": counter.id, "now": now, "outcome": outcome}
     ).all()
-    if seen is not NOT_GIVEN and [row.id for row in finished] != ([] if seen is None else [seen]):
-        raise InvalidTransition(N_(
-            "The ticket at your counter has changed meanwhile (a second click, or another"
-            " window). Nothing was done: check the counter and try again."
-        ))
+    _check_seen(seen, [row.id for row in finished])
     for row in finished:
         _expire_held(session, row.id)
         _record(session, row, "finished", counter=counter, clerk=clerk, now=now,
@@ -645,6 +738,11 @@ def _expire_held(session: Session, ticket_id: int) -> None:
         session.expire(held)
 
 
+_FINISH_BY_ID = (  # call_next_many's: the tickets it read (and locked) at the counters
+    update(Ticket)
+    .where(Ticket.id == bindparam("ticket"), Ticket.status == TicketStatus.CALLED)
+    .values(status=TicketStatus.DONE, finished_at=bindparam("now"), outcome=bindparam("outcome"))
+)
 _FINISH_CURRENT = (
     update(Ticket)
     .where(Ticket.counter_id == bindparam("counter"), Ticket.status == TicketStatus.CALLED)
@@ -657,16 +755,21 @@ def _record(session, ticket, kind, *, now, counter=None, clerk=None, counter_id=
     """Append one event to the ticket's log: an INSERT executed at once on the session's
     connection (cheaper than an ORM object and its flush; nothing reads events back through
     the session's identity map)."""
-    session.connection().execute(
-        _INSERT_EVENT,
-        dict(
-            ticket_id=ticket.id,
-            office_id=ticket.office_id,
-            at=now,
-            kind=kind,
-            status=ticket.status,
-            counter_id=counter.id if counter is not None else counter_id,
-            actor_id=clerk.id if clerk is not None else None,
-            data=data,
-        )
+    session.connection().execute(_INSERT_EVENT, _event(
+        ticket.id, ticket.office_id, ticket.status, kind,
+        now=now, counter=counter, clerk=clerk, counter_id=counter_id, **data))
+
+
+def _event(ticket_id, office_id, status, kind, *, now, counter=None, clerk=None,
+           counter_id=None, **data) -> dict:
+    """The row of one event of a ticket's log (``status``: the ticket's, after the event)."""
+    return dict(
+        ticket_id=ticket_id,
+        office_id=office_id,
+        at=now,
+        kind=kind,
+        status=status,
+        counter_id=counter.id if counter is not None else counter_id,
+        actor_id=clerk.id if clerk is not None else None,
+        data=data,
     )

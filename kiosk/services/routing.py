@@ -9,13 +9,15 @@
 
 The condition and the order are SQL built once, with the counter and its office as bound
 parameters (``routing_params``): "call next" runs on every clerk's click, and building and
-hashing a statement cost more than running it. The matrix row is read by the database inside
-the same statement.
+hashing a statement cost more than running it. ``CALLABLE`` and ``call_order`` list the
+tickets a counter may call, in order (the clerk's screen); call next's own pick
+(``next_pick``) finds the first of that list without sorting the whole queue.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -57,6 +59,52 @@ def call_order(priority_first: bool) -> tuple:
     )
 
 
+def next_pick(priority_first: bool, preference_levels: int):
+    """The id of the first ticket of ``call_order`` among ``CALLABLE``, as a scalar subquery
+    (locked, skipping rows other transactions hold), for a counter whose matrix row has that
+    many preference levels (0: it has no row and serves everything). Parameters:
+    ``next_pick_params``.
+
+    The order is walked level by level instead of sorted: the tickets sent to this counter;
+    then, for each priority class in the policy's order and each preference level, the oldest
+    ticket, one read along ``ix_ticket_waiting`` that stops at the first row it finds. So a
+    call costs the same with 10 or 2,000 tickets waiting (sorting them all took 1-2 ms at
+    1,000, on every call).
+    """
+    return _next_pick(priority_first, preference_levels)
+
+
+@functools.cache
+def _next_pick(priority_first: bool, preference_levels: int):
+    picks = [_first(and_(Ticket.status == TicketStatus.WAITING, _sent_here),
+                    call_order(priority_first))]
+    for priority in (True, False) if priority_first else (False, True):
+        for level in range(preference_levels) if preference_levels else (None,):
+            oldest = and_(
+                Ticket.office_id == bindparam("office"),
+                Ticket.status == TicketStatus.WAITING,
+                Ticket.priority == priority,
+                Ticket.target_counter_id.is_(None),
+            )
+            if level is not None:  # the services of this preference in the counter's row
+                oldest = and_(oldest, _preference == bindparam(f"level_{level}"))
+            picks.append(_first(oldest, (Ticket.queued_at, Ticket.id)))
+    return func.coalesce(*picks)
+
+
+def _first(condition, order):
+    return (select(Ticket.id).where(condition).order_by(*order).limit(1)
+            .with_for_update(skip_locked=True).scalar_subquery())
+
+
+def next_pick_params(counter: Counter) -> tuple[int, dict]:
+    """The preference levels of the counter's matrix row and ``next_pick``'s parameters."""
+    params = routing_params(counter)
+    levels = sorted({row.preference for row in counter.matrix})
+    params.update((f"level_{i}", preference) for i, preference in enumerate(levels))
+    return len(levels), params
+
+
 def served_preferences(session: Session, counter: Counter) -> dict[int, int] | None:
     """{service_id: preference} for the counter's matrix row, or None when it serves all."""
     rows = session.execute(
@@ -82,23 +130,39 @@ def waiting_filter(office_id: int, service_ids: list[int] | None):
 
 
 def priority_turn(session: Session, office: Office, now: dt.datetime) -> bool:
-    """Whether a priority ticket goes first on this call, by the office's priority policy.
+    """Whether a priority ticket goes first on this call, by the office's priority policy."""
+    return PriorityTurns(session, office, now).next()
+
+
+class PriorityTurns:
+    """Whose turn it is, call after call, by the office's priority policy (for a batch of
+    calls at one office: the recent calls are read once, then each call is added).
 
     "every_n": one call in every N is a priority call, when a priority ticket waits. It is
     the priority ticket's turn when none of the office's last N-1 calls today was one.
     """
-    if office.priority_policy != "every_n" or office.priority_every < 2:
-        return True
-    since = now - dt.timedelta(hours=16)
-    recent = session.scalars(
-        select(Ticket.priority)
-        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-        .where(
-            TicketEvent.office_id == office.id,
-            TicketEvent.kind == "called",
-            TicketEvent.at >= since,
-        )
-        .order_by(TicketEvent.id.desc())
-        .limit(office.priority_every - 1)
-    ).all()
-    return not any(recent)
+
+    def __init__(self, session: Session, office: Office, now: dt.datetime):
+        self.every = office.priority_every if office.priority_policy == "every_n" else 0
+        self.recent: list[bool] = []  # the priority flags of the last calls, newest first
+        if self.every >= 2:
+            since = now - dt.timedelta(hours=16)
+            self.recent = session.scalars(
+                select(Ticket.priority)
+                .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+                .where(
+                    TicketEvent.office_id == office.id,
+                    TicketEvent.kind == "called",
+                    TicketEvent.at >= since,
+                )
+                .order_by(TicketEvent.id.desc())
+                .limit(self.every - 1)
+            ).all()
+
+    def next(self) -> bool:
+        """Whether priority tickets go first on the next call."""
+        return self.every < 2 or not any(self.recent[: self.every - 1])
+
+    def called(self, priority: bool) -> None:
+        """A ticket (priority or not) was called."""
+        self.recent.insert(0, priority)

@@ -11,9 +11,9 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.models import Ticket, TicketStatus
+from kiosk.models import CounterService, Ticket, TicketStatus
 from kiosk.services import queue as rules
-from kiosk.services.errors import KioskError
+from kiosk.services.errors import KioskError, QueueEmpty
 from kiosk.services.replay import current_views, replay_office
 
 ACTIONS = st.lists(
@@ -134,4 +134,72 @@ def test_random_clerk_actions_keep_the_queue_consistent(app, db, actions):
     assert set(replayed) == set(actual), "a ticket is missing from the log"
     for ticket_id, view in actual.items():
         assert replayed[ticket_id].key() == view.key(), (ticket_id, replayed[ticket_id].history)
+    db.session.rollback()
+
+
+WAITING = st.lists(
+    st.tuples(
+        st.integers(0, 2),  # which service
+        st.booleans(),  # priority
+        st.integers(0, 3),  # sent to counter 1..3 by a transfer (0: to none)
+        st.integers(0, 20),  # queue position: minutes after nine (ties happen)
+    ),
+    max_size=25,
+)
+MATRIX = st.dictionaries(st.integers(0, 2), st.integers(1, 3), max_size=3)  # service: pref
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(waiting=WAITING, matrix=MATRIX, every_n=st.sampled_from([0, 2, 3]))
+def test_call_next_calls_the_first_ticket_of_the_clerks_list(app, db, waiting, matrix, every_n):
+    """Call next walks the calling order level by level (routing.next_pick) instead of
+    sorting the queue; it must call exactly the ticket the clerk's list (``CALLABLE`` in
+    ``call_order``) shows first, call after call, whatever the matrix, the priorities, the
+    tickets sent to counters, the ties in queue position and the priority policy."""
+    from sqlalchemy import select
+
+    from kiosk.services.routing import CALLABLE, call_order, priority_turn, routing_params
+    from tests.factories import Factory
+
+    for table in reversed(db.metadata.sorted_tables):  # a clean slate per example
+        db.session.execute(table.delete())
+    factory = Factory(db.session)
+    factory._org = None
+    office = factory.office(counters=3, services=(("BIRTH", "A"), ("TAX", "E"), ("BUILD", "K")))
+    office.priority_policy, office.priority_every = ("every_n", every_n) if every_n else (
+        "strict", 3)
+    services = [factory.service(office, code) for code in ("BIRTH", "TAX", "BUILD")]
+    counters = sorted(office.counters, key=lambda c: c.number)
+    counter = counters[0]
+    for service, preference in sorted(matrix.items(), key=lambda item: item[1]):
+        db.session.add(CounterService(counter_id=counter.id, service_id=services[service].id,
+                                      preference=preference))
+    db.session.flush()
+    db.session.expire(counter, ["matrix"])
+    nine = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+    for service, priority, sent_to, minute in waiting:
+        ticket = rules.issue_ticket(db.session, office, services[service].id, now=nine,
+                                    priority=priority)
+        ticket.queued_at = nine + dt.timedelta(minutes=minute)
+        ticket.target_counter_id = counters[sent_to - 1].id if sent_to else None
+    db.session.flush()
+
+    now = nine + dt.timedelta(hours=1)
+    for _ in range(len(waiting) + 1):
+        now += dt.timedelta(minutes=1)
+        listed = db.session.scalars(
+            select(Ticket.id)
+            .where(CALLABLE)
+            .order_by(*call_order(priority_turn(db.session, office, now))),
+            routing_params(counter),
+        ).first()
+        try:
+            called = rules.call_next(db.session, counter, now=now).id
+        except QueueEmpty:
+            called = None
+        assert called == listed
+        if called is None:
+            break
     db.session.rollback()

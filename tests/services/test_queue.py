@@ -357,8 +357,8 @@ def test_a_clerks_error_in_a_shared_transaction_reaches_that_clerk_only(app):
     first = threading.Thread(target=press, args=(c1, None))
     first.start()
     deadline = time.monotonic() + 10
-    while not group._writing and time.monotonic() < deadline:
-        time.sleep(0.01)
+    while (not group._writing or group._queued) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the first clerk writes its call (and waits for SQLite)
     others = [threading.Thread(target=press, args=(c2, before[c2])),
               threading.Thread(target=press, args=(c3, before[c2])),  # an old screen
               threading.Thread(target=press, args=(c4, before[c4]))]
@@ -379,6 +379,75 @@ def test_a_clerks_error_in_a_shared_transaction_reaches_that_clerk_only(app):
                db.session.scalars(select(Counter).where(Counter.id.in_([c1, c2, c3, c4])))}
     assert current[c3].id == before[c3]  # nothing was done at the clerk's counter
     assert {current[c].id for c in (c1, c2, c4)} == set(called)
+
+
+def test_calls_made_together_are_made_as_one_after_the_other(any_app):
+    """``call_next_many`` (the calls of clerks who pressed at once, one transaction): the same
+    counter twice finishes its first call's ticket and calls another; a counter whose clerk
+    saw an old ticket, and one on a break, are refused and keep what they had; when the
+    queue runs dry the last call is told nobody waits, and its counter keeps its ticket.
+    The log replays to the state the calls left."""
+    from kiosk.extensions import db
+    from kiosk.services.replay import current_views, replay_office
+
+    c1, c2, c3, c4, c5 = _eight_counters_and_waiting(6)[:5]
+    counters = {c.id: c for c in db.session.scalars(select(Counter))}
+    serving = {cid: rules.call_next(db.session, counters[cid]).id for cid in (c2, c3, c5)}
+    rules.start_break(db.session, counters[c4], "short")
+    db.session.commit()
+    begin_write(db.session)
+    calls = [
+        rules.NextCall(counters[c1]),  # the 4th ticket
+        rules.NextCall(counters[c1]),  # finishes the 4th, calls the 5th
+        rules.NextCall(counters[c2], seen=serving[c3]),  # an old screen: refused
+        rules.NextCall(counters[c4]),  # on a break: refused
+        rules.NextCall(counters[c3], seen=serving[c3], outcome="referred"),  # the 6th
+        rules.NextCall(counters[c5]),  # nobody left
+    ]
+    rules.call_next_many(db.session, calls)
+    db.session.commit()
+
+    assert [type(call.error).__name__ if call.error else None for call in calls] == [
+        None, None, "InvalidTransition", "InvalidTransition", None, "QueueEmpty"]
+    first, second, sixth = calls[0].ticket_id, calls[1].ticket_id, calls[4].ticket_id
+    assert len({first, second, sixth, *serving.values()}) == 6
+    tickets = {t.id: t for t in db.session.scalars(select(Ticket))}
+    assert tickets[first].status == TicketStatus.DONE and tickets[first].counter_id == c1
+    assert tickets[serving[c3]].outcome == "referred"
+    current = {cid: rules.current_ticket(db.session, counters[cid]) for cid in counters}
+    assert {cid: t.id for cid, t in current.items() if t} == {
+        c1: second, c2: serving[c2], c3: sixth, c5: serving[c5]}
+    office_id = counters[c1].office_id
+    replayed, actual = replay_office(db.session, office_id), current_views(db.session, office_id)
+    assert {i: v.key() for i, v in replayed.items()} == {i: v.key() for i, v in actual.items()}
+
+
+@pytest.mark.parametrize("policy", ["strict", "every_n"])
+def test_calls_made_together_follow_the_priority_policy_as_calls_one_by_one(app, policy):
+    """With "one priority call in every 2", the calls of one batch count each other: the
+    batch calls the same tickets, in the same order, as the same calls made one by one."""
+    from kiosk.extensions import db
+
+    factory = Factory(db.session)
+    called = {}
+    for way, slug in (("one by one", "one"), ("together", "together")):
+        office = factory.office(slug, counters=6, services=(("BIRTH", "A"),))
+        office.priority_policy, office.priority_every = policy, 2
+        birth = factory.service(office, "BIRTH")
+        for priority in (False, True, False, False, True, True, False):
+            rules.issue_ticket(db.session, office, birth.id, priority=priority)
+        counters = sorted(office.counters, key=lambda c: c.number)
+        if way == "one by one":
+            tickets = [rules.call_next(db.session, c) for c in counters]
+        else:
+            calls = [rules.NextCall(c) for c in counters]
+            rules.call_next_many(db.session, calls)
+            tickets = [db.session.get(Ticket, call.ticket_id) for call in calls]
+        called[way] = [(t.number, t.priority) for t in tickets]
+    assert called["together"] == called["one by one"]
+    priorities = [priority for _, priority in called["together"]]
+    assert priorities == ([True, True, True, False, False, False] if policy == "strict"
+                          else [True, False, True, False, True, False])
 
 
 def test_concurrent_issuing_gives_unique_gap_free_numbers(any_app):
