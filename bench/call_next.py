@@ -103,8 +103,10 @@ def migrate(url: str) -> None:
         db.engine.dispose()
 
 
-def seed(engine, clerks: int, tickets: int, slug: str) -> list[int]:
-    """An office, its counters (serving everything) and its waiting tickets; counter ids."""
+def seed(engine, clerks: int, tickets: int, slug: str, matrix: bool = False) -> list[int]:
+    """An office, its counters (serving everything; with ``matrix``, every counter has a row
+    of the service x counter matrix: the four services, each counter preferring another
+    first) and its waiting tickets; counter ids."""
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
@@ -118,7 +120,11 @@ def seed(engine, clerks: int, tickets: int, slug: str) -> list[int]:
         factory = Factory(session)
         factory._org = session.scalar(select(Organisation))  # one organisation for every run
         office = factory.office(slug, counters=clerks, services=QUEUES)
-        service_ids = [factory.service(office, code).id for code, _ in QUEUES]
+        services = [factory.service(office, code) for code, _ in QUEUES]
+        service_ids = [service.id for service in services]
+        if matrix:
+            for i, counter in enumerate(office.counters):
+                factory.serve_only(counter, *services[i % 4:], *services[:i % 4])
         for i in range(tickets):
             rules.issue_ticket(session, office, service_ids[i % len(service_ids)])
         if hasattr(rules, "open_counter"):  # counters that are closed open on the first call
@@ -335,13 +341,16 @@ def report(kind: str, pattern: str, args, clerks: Clerks, wall: float, cpu: str,
     notes = (" + fair in-process writer lock" if args.writer_lock else "") + (
         ", one transaction per call" if args.separate else "") + (
         " + pick index" if args.waiting_index else "") + (
+        ", every counter with a matrix row" if args.matrix else "") + (
         ", FLOOR (raw driver, no ORM: not the app)" if args.floor else "") + (
         ", each clerk a process" if args.processes else "")
     what = (f"loop until {args.tickets} tickets are called" if pattern == "loop"
             else f"{args.rounds} bursts, {args.pause:g} s apart")
+    if args.warmup and not args.processes:
+        what += f" (after {args.warmup} warm-up burst{'s' if args.warmup > 1 else ''})"
     print(f"\n[{kind}{notes}] {pattern}: {len(clerks.counter_ids)} clerks, {what}")
-    per_clerk = [len(ids) for ids in clerks.called.values()]
-    print(f"  calls: {len(called)} in {wall:.2f} s = {len(called) / wall:.0f} calls/s; "
+    per_clerk = [len(lat) for lat in clerks.latencies.values()]
+    print(f"  calls: {len(latencies)} in {wall:.2f} s = {len(latencies) / wall:.0f} calls/s; "
           f"calls per clerk {min(per_clerk)}..{max(per_clerk)}")
     print(f"  latency per call: {c.summary_ms(latencies)}")
     print(f"  CPU: {cpu}")
@@ -421,14 +430,20 @@ def bench(kind: str, args) -> bool:
         try:
             for pattern in args.patterns:
                 slug = f"bench-{pattern}"
-                tickets = args.tickets if pattern == "loop" else args.clerks * args.rounds + 10
-                counter_ids = seed(engine, args.clerks, tickets, slug)
+                warmup = 0 if args.processes else args.warmup
+                tickets = (args.tickets if pattern == "loop"
+                           else args.clerks * (args.rounds + warmup) + 10)
+                counter_ids = seed(engine, args.clerks, tickets, slug, args.matrix)
                 c.print_background_load()
                 clerks = Clerks(engine, counter_ids, args.writer_lock,
                                 floor_office(engine, slug) if args.floor else None)
                 if not (args.separate or args.writer_lock or args.floor):
                     from kiosk.services.call_group import CallGroup
                     clerks.group = CallGroup(engine)
+                if warmup:  # not counted: the process's first calls open connections, plan
+                    clerks.burst(warmup, args.pause)  # statements and fill caches, once
+                    for latencies in clerks.latencies.values():
+                        latencies.clear()
                 cpu0, other = time.process_time(), c.OtherWork().start()
                 if args.processes:
                     t0 = time.perf_counter()
@@ -440,7 +455,7 @@ def bench(kind: str, args) -> bool:
                     expected = tickets
                 else:
                     wall = clerks.burst(args.rounds, args.pause)
-                    expected = args.clerks * args.rounds
+                    expected = args.clerks * (args.rounds + warmup)
                 cpu = (f"bench process {(time.process_time() - cpu0) / wall * 100:.0f}% of one "
                        f"core; {other.describe()}")
                 for conn in clerks.floor_connections:
@@ -461,6 +476,10 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=2000, help="tickets for the loop")
     parser.add_argument("--rounds", type=int, default=50, help="bursts")
     parser.add_argument("--pause", type=float, default=0.2, help="seconds between bursts")
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="bursts before the measure, not counted (0: none)")
+    parser.add_argument("--matrix", action="store_true",
+                        help="every counter serves the four services by its own preferences")
     parser.add_argument("--writer-lock", action="store_true",
                         help="experiment: serialise write transactions on a fair in-process lock")
     parser.add_argument("--separate", action="store_true",
@@ -476,8 +495,10 @@ def main() -> None:
         parser.error("--clerks must be 1..100 and --tickets 1..3996 (4 queues of 999)")
     if not 1 <= args.rounds <= 500 or not 0 <= args.pause <= 10:
         parser.error("--rounds must be 1..500 and --pause 0..10")
-    if args.clerks * args.rounds + 10 > 3996:
-        parser.error("--clerks x --rounds must stay under 3986 (4 queues of 999)")
+    if not 0 <= args.warmup <= 10:
+        parser.error("--warmup must be 0..10")
+    if args.clerks * (args.rounds + args.warmup) + 10 > 3996:
+        parser.error("--clerks x (--rounds + --warmup) must stay under 3986 (4 queues of 999)")
     if args.processes and (not args.floor or args.db != "postgres" or args.pattern != "burst"):
         parser.error("--processes goes with --floor --db postgres --pattern burst")
     args.patterns = ["loop", "burst"] if args.pattern == "both" else [args.pattern]
