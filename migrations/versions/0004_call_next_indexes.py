@@ -1,5 +1,6 @@
-"""ticket: indexes that call next reads in its order (waiting tickets by priority, queue
-position and id; tickets sent to a counter)
+"""ticket: indexes in call next's order
+
+The waiting tickets by priority, queue position and id; the tickets sent to a counter.
 
 Revision ID: 0004
 Revises: 0003
