@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..database import begin_write
@@ -111,12 +111,10 @@ class CallGroup:
         with Session(self.engine, expire_on_commit=False) as session:  # rolls back on error
             begin_write(session)
             counters = {c.id: c for c in session.scalars(
-                select(Counter)
-                .options(joinedload(Counter.office), selectinload(Counter.matrix))
-                .where(Counter.id.in_({call.counter_id for call in group})))}
-            clerk_ids = {call.clerk_id for call in group} - {None}
+                _COUNTERS, {"ids": list({call.counter_id for call in group})})}
+            clerk_ids = list({call.clerk_id for call in group} - {None})
             clerks = {u.id: u for u in session.scalars(
-                select(User).where(User.id.in_(clerk_ids)))} if clerk_ids else {}
+                _CLERKS, {"ids": clerk_ids})} if clerk_ids else {}
             calls = []  # (the clerk's press, the rules' call) for the calls that may go on
             for call in group:
                 try:
@@ -127,6 +125,12 @@ class CallGroup:
             session.commit()
         for call, next_call in calls:
             call.ticket_id, call.error = next_call.ticket_id, next_call.error
+
+
+# Built once (building and caching a statement costs more than a small group's calls).
+_COUNTERS = (select(Counter).options(joinedload(Counter.office), selectinload(Counter.matrix))
+             .where(Counter.id.in_(bindparam("ids", expanding=True))))
+_CLERKS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
 def _next_call(session: Session, call: _Call, counters: dict, clerks: dict) -> rules.NextCall:

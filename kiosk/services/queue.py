@@ -250,15 +250,19 @@ def call_next_many(session: Session, calls: list[NextCall]) -> None:
 def _current_tickets(session: Session, counters: list[Counter]) -> dict[int, list[int]]:
     """{counter id: the ids of the tickets it is serving}, locked until the transaction ends."""
     current: dict[int, list[int]] = {counter.id: [] for counter in counters}
-    rows = session.connection().execute(
-        select(Ticket.id, Ticket.counter_id)
-        .where(Ticket.counter_id.in_(current), Ticket.status == TicketStatus.CALLED)
-        .order_by(Ticket.id)
-        .with_for_update()
-    )
+    rows = session.connection().execute(_CURRENT_TICKETS, {"counters": list(current)})
     for ticket_id, counter_id in rows:
         current[counter_id].append(ticket_id)
     return current
+
+
+_CURRENT_TICKETS = (
+    select(Ticket.id, Ticket.counter_id)
+    .where(Ticket.counter_id.in_(bindparam("counters", expanding=True)),
+           Ticket.status == TicketStatus.CALLED)
+    .order_by(Ticket.id)
+    .with_for_update()
+)
 
 
 def _check_call(counter: Counter, outcome: str, seen, current: list[int]) -> None:
