@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from ..database import begin_write
 from ..models import Counter, User, utcnow
 from . import queue as rules
-from .errors import N_, NotFound
+from .errors import N_, KioskError, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class CallGroup:
             for call in group:
                 try:
                     calls.append((call, _next_call(session, call, counters, clerks)))
-                except Exception as exc:  # this call only; the group goes on
+                except KioskError as exc:  # this call only; the group goes on
                     call.error = exc
             rules.call_next_many(session, [next_call for _, next_call in calls])
             session.commit()

@@ -59,6 +59,7 @@ def call_order(priority_first: bool) -> tuple:
     )
 
 
+@functools.cache  # one statement per shape: built once, and its cache key computed once
 def next_pick(priority_first: bool, preference_levels: int):
     """The id of the first ticket of ``call_order`` among ``CALLABLE``, as a scalar subquery
     (locked, skipping rows other transactions hold), for a counter whose matrix row has that
@@ -71,11 +72,6 @@ def next_pick(priority_first: bool, preference_levels: int):
     call costs the same with 10 or 2,000 tickets waiting (sorting them all took 1-2 ms at
     1,000, on every call).
     """
-    return _next_pick(priority_first, preference_levels)
-
-
-@functools.cache
-def _next_pick(priority_first: bool, preference_levels: int):
     picks = [_first(and_(Ticket.status == TicketStatus.WAITING, _sent_here),
                     call_order(priority_first))]
     for priority in (True, False) if priority_first else (False, True):
@@ -147,7 +143,7 @@ class PriorityTurns:
         self.recent: list[bool] = []  # the priority flags of the last calls, newest first
         if self.every >= 2:
             since = now - dt.timedelta(hours=16)
-            self.recent = session.scalars(
+            self.recent = list(session.scalars(
                 select(Ticket.priority)
                 .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
                 .where(
@@ -157,7 +153,7 @@ class PriorityTurns:
                 )
                 .order_by(TicketEvent.id.desc())
                 .limit(self.every - 1)
-            ).all()
+            ))
 
     def next(self) -> bool:
         """Whether priority tickets go first on the next call."""
