@@ -229,22 +229,13 @@ def call_next_many(session: Session, calls: list[NextCall]) -> None:
         turn.called(row.priority)
         if counter.status != CounterStatus.OPEN:  # a closed counter opens when its clerk calls
             open_counter(session, counter, clerk=call.clerk, now=now)
-        for ticket_id in current[counter.id]:
-            finished.append({"ticket": ticket_id, "now": now, "outcome": call.outcome})
-            events.append(_event(ticket_id, counter.office_id, TicketStatus.DONE, "finished",
-                                 now=now, counter=counter, clerk=call.clerk,
-                                 outcome=call.outcome, auto=True))
+        _finishing(current[counter.id], counter, clerk=call.clerk, now=now,
+                   outcome=call.outcome, into=(finished, events))
         events.append(_event(row.id, row.office_id, row.status, "called",
                              now=now, counter=counter, clerk=call.clerk))
         current[counter.id] = [row.id]
         call.ticket_id = row.id
-    connection = session.connection()
-    if finished:
-        connection.execute(_FINISH_BY_ID, finished)
-    if events:
-        connection.execute(_INSERT_EVENT, events)
-    for event in events:
-        _expire_held(session, event["ticket_id"])
+    _write_finished(session, finished, events)
 
 
 def _current_tickets(session: Session, counters: list[Counter]) -> dict[int, list[int]]:
@@ -336,7 +327,12 @@ def call_ticket(
     ticket = _locked_ticket(session, ticket_id, counter.office_id)
     if ticket.status != TicketStatus.WAITING:
         raise InvalidTransition(N_("This ticket is no longer waiting."))
-    _finish_current(session, counter, clerk=clerk, now=now, seen=seen)
+    session.flush()  # _current_tickets reads past the ORM
+    current = _current_tickets(session, [counter])[counter.id]
+    _check_seen(seen, current)
+    finished, events = [], []
+    _finishing(current, counter, clerk=clerk, now=now, outcome="served", into=(finished, events))
+    _write_finished(session, finished, events)
     ticket.status = TicketStatus.CALLED
     ticket.counter_id = counter.id
     ticket.target_counter_id = None
@@ -717,22 +713,27 @@ def _finish(session, ticket, *, counter, clerk, now, auto=False, outcome="served
     )
 
 
-def _finish_current(session, counter, *, clerk, now, outcome="served", seen=NOT_GIVEN) -> None:
-    """Finish whatever the counter is serving before it calls another ticket: ``_finish``
-    done in one ``UPDATE ... RETURNING`` (no read first). A finished ticket the session
-    already holds is expired, so that it is read again when next used. ``seen``: see
-    ``call_next``."""
-    if outcome not in OUTCOMES:
-        raise InvalidInput(N_("Choose how the visit ended."))
-    session.flush()  # the statement below goes past the ORM, which would have flushed
-    finished = session.connection().execute(
-        _FINISH_CURRENT, {"counter": counter.id, "now": now, "outcome": outcome}
-    ).all()
-    _check_seen(seen, [row.id for row in finished])
-    for row in finished:
-        _expire_held(session, row.id)
-        _record(session, row, "finished", counter=counter, clerk=clerk, now=now,
-                outcome=outcome, auto=True)
+def _finishing(ticket_ids, counter, *, clerk, now, outcome, into) -> None:
+    """Finish what the counter serves (``ticket_ids``, read by ``_current_tickets``) before it
+    calls another ticket: add the rows of ``_FINISH_BY_ID`` and the events to ``into``
+    (finished, events), for ``_write_finished``."""
+    finished, events = into
+    for ticket_id in ticket_ids:
+        finished.append({"ticket": ticket_id, "now": now, "outcome": outcome})
+        events.append(_event(ticket_id, counter.office_id, TicketStatus.DONE, "finished",
+                             now=now, counter=counter, clerk=clerk, outcome=outcome, auto=True))
+
+
+def _write_finished(session: Session, finished: list[dict], events: list[dict]) -> None:
+    """Write the tickets finished and the events (one statement each), past the ORM; the
+    tickets the session holds are read again when next used."""
+    connection = session.connection()
+    if finished:
+        connection.execute(_FINISH_BY_ID, finished)
+    if events:
+        connection.execute(_INSERT_EVENT, events)
+    for event in events:
+        _expire_held(session, event["ticket_id"])
 
 
 def _expire_held(session: Session, ticket_id: int) -> None:
@@ -742,16 +743,10 @@ def _expire_held(session: Session, ticket_id: int) -> None:
         session.expire(held)
 
 
-_FINISH_BY_ID = (  # call_next_many's: the tickets it read (and locked) at the counters
+_FINISH_BY_ID = (  # the tickets _current_tickets read (and locked) at the counters
     update(Ticket)
     .where(Ticket.id == bindparam("ticket"), Ticket.status == TicketStatus.CALLED)
     .values(status=TicketStatus.DONE, finished_at=bindparam("now"), outcome=bindparam("outcome"))
-)
-_FINISH_CURRENT = (
-    update(Ticket)
-    .where(Ticket.counter_id == bindparam("counter"), Ticket.status == TicketStatus.CALLED)
-    .values(status=TicketStatus.DONE, finished_at=bindparam("now"), outcome=bindparam("outcome"))
-    .returning(Ticket.id, Ticket.office_id, Ticket.status)
 )
 
 
