@@ -399,6 +399,20 @@ def test_search_with_nothing_found_says_so(client, office):
     assert "Nothing found" in html and "All services" in html
 
 
+def test_searching_a_document_says_no_service_is_called_that(client, office):
+    # "ID card" is a paper BIRTH asks for, not a service: the citizen is told, not misled.
+    html = client.get("/kiosk/centar/search/results?q=id+card&lang=en", headers=HX).get_data(
+        as_text=True
+    )
+    assert "No service of this office is called “id card”" in html
+    assert "Found in" in html and "/services/" in html
+    # A service's own name finds it without the note.
+    html = client.get("/kiosk/centar/search/results?q=birth&lang=en", headers=HX).get_data(
+        as_text=True
+    )
+    assert "No service of this office is called" not in html
+
+
 def test_a_too_long_search_is_a_clear_400(client, office):
     response = client.get("/kiosk/centar/search/results?q=" + "a" * 500, headers=HX)
     assert response.status_code == 400

@@ -125,4 +125,8 @@ def _results(office: Office, query: str, ctx: dict) -> dict:
     )
     by_id = {s.id: s for s in search_rules.services_by_id(db.session, hits)}
     results = [(hit, by_id[hit.service_id]) for hit in hits if hit.service_id in by_id]
-    return {"results": results, "highlight": search_rules.highlight, **ctx}
+    # "лична карта": no service is called that, the words are a paper some services need. The
+    # citizen is told so, not left to think this office issues it.
+    only_documents = bool(results) and all(hit.field == "document" for hit, _ in results)
+    return {"results": results, "only_documents": only_documents,
+            "highlight": search_rules.highlight, **ctx}
