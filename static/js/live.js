@@ -38,10 +38,28 @@
     return region ? Number(region.dataset.version || 0) : 0;
   }
 
+  // A pushed board or counter panel replaces the region's attributes and content, not the
+  // region itself: its htmx triggers (the resync and the slow poll) stay bound, and nothing
+  // inside it needs htmx (no hx- attributes below the region). A display applies a push every
+  // second or so for weeks; this keeps that work, and the code V8 compiles for it, small.
+  var parser = document.createElement("template");
   function applyIfNewer(id, msg) {
     if (!msg || typeof msg.html !== "string" || msg.version < shownVersion(id)) return false;
-    if (!document.getElementById(id)) return false;
-    htmx.swap("#" + id, msg.html, { swapStyle: "outerHTML" });
+    var region = document.getElementById(id);
+    if (!region) return false;
+    parser.innerHTML = msg.html;
+    var fresh = parser.content.firstElementChild;
+    if (!fresh || fresh.id !== id) { parser.innerHTML = ""; return false; }
+    for (var i = region.attributes.length - 1; i >= 0; i--) {
+      var name = region.attributes[i].name;
+      if (!fresh.hasAttribute(name)) region.removeAttribute(name);
+    }
+    for (var j = 0; j < fresh.attributes.length; j++) {
+      var attr = fresh.attributes[j];
+      if (region.getAttribute(attr.name) !== attr.value) region.setAttribute(attr.name, attr.value);
+    }
+    region.replaceChildren.apply(region, fresh.childNodes);
+    parser.innerHTML = "";
     return true;
   }
 
