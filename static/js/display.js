@@ -175,8 +175,10 @@
   // The call being spoken is outlined in the last calls (the newest pulses by itself).
   function mark(id, on) {
     speaking = on ? id : null;
-    document.querySelectorAll('.d-recent-list [data-event="' + id + '"]').forEach(function (el) {
-      el.classList.toggle("d-speaking", on);
+    // One selector for every call (a selector per call id would fill Blink's selector cache).
+    var key = String(id);
+    document.querySelectorAll(".d-recent-list [data-event]").forEach(function (el) {
+      if (el.dataset.event === key) el.classList.toggle("d-speaking", on);
     });
   }
 
