@@ -166,6 +166,26 @@ def test_the_lobby_display_names_each_counters_state_in_its_first_two_languages(
     assert '<span lang="sq" class="ml ml-2">Mbyllur</span>' in tiles[1]
 
 
+def test_pushed_regions_need_htmx_only_on_their_root(desk, db, office):
+    # static/js/live.js applies a push by copying the root's attributes and replacing its
+    # content, without htmx: anything inside that needed htmx would stay dead.
+    client, base, _ = desk
+    post(client, f"{base}/next")
+    from kiosk import realtime
+    from kiosk.services.state import office_state
+
+    db.session.rollback()
+    with client.application.test_request_context():
+        state = office_state(db.session, office)
+        regions = [realtime.render_board(office, state, [])] + [
+            realtime.render_counter(office, state, row.counter) for row in state.counters
+        ]
+    for html in regions:
+        root, inside = html.split(">", 1)
+        assert "hx-get=" in root and "hx-trigger=" in root
+        assert not re.search(r"\shx-[a-z]+=", inside), inside
+
+
 @pytest.mark.parametrize(
     "reason, says",
     [
