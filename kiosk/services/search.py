@@ -642,6 +642,17 @@ def highlight(text: str, spans: Iterable[tuple[int, int]]) -> Markup:
     return Markup("".join(out))
 
 
+def names_no_service(hits: Sequence[SearchHit]) -> bool:
+    """Whether what was typed is no service's name but a paper some services ask for
+    ("лична карта"): the best hit is a required document and no hit is a service's own name.
+    The kiosk says so, lest the citizen think this office issues it."""
+    return (
+        bool(hits)
+        and hits[0].field == "document"
+        and not any(hit.field in ("name", "short_name") for hit in hits)
+    )
+
+
 def services_by_id(session: Session, hits: Sequence[SearchHit]) -> list[Service]:
     """The hits' services, in the hits' order."""
     ids = [h.service_id for h in hits]

@@ -125,12 +125,6 @@ def _results(office: Office, query: str, ctx: dict) -> dict:
     )
     by_id = {s.id: s for s in search_rules.services_by_id(db.session, hits)}
     results = [(hit, by_id[hit.service_id]) for hit in hits if hit.service_id in by_id]
-    # "лична карта": no service is called that, the best match is a paper some services need.
-    # The citizen is told so, not left to think this office issues it.
-    not_a_service = (
-        bool(results)
-        and results[0][0].field == "document"
-        and not any(hit.field in ("name", "short_name") for hit, _ in results)
-    )
+    not_a_service = search_rules.names_no_service([hit for hit, _ in results])
     return {"results": results, "not_a_service": not_a_service,
             "highlight": search_rules.highlight, **ctx}
