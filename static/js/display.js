@@ -323,16 +323,11 @@
     shownEvent = event;
     if (speaking) mark(speaking, true);
   }
-  body.addEventListener("board-updated", boardChanged);
-  body.addEventListener("htmx:afterSwap", function (evt) {
-    var target = evt.detail && (evt.detail.target || evt.detail.elt);
-    var id = target ? target.id : "";
-    if (id === "board") {
-      offer(boardCalls()); // fetched on (re)connect: calls missed while away, if still fresh
-      boardChanged();
-    } else if (id === "notices") {
-      pageNotices(true);
-    }
+  body.addEventListener("board-updated", function (evt) {
+    // A board fetched (on a reconnect, or by the poll) brings the calls made while away: those
+    // still fresh are announced. A pushed board's calls came with the push (live.js).
+    if (evt.detail.how !== "push") offer(boardCalls());
+    boardChanged();
   });
   body.addEventListener("notices-updated", function () { pageNotices(true); });
 

@@ -3,7 +3,9 @@
  * The page's <body> names its office and view (data-live-office, data-live-view, and
  * data-live-counter on a counter screen); a kiosk's notices region names its office with
  * data-live-kiosk. A display authenticates with its device cookie, sent with the handshake.
- * - On every (re)connect, fire "resync": each live region fetches its full state (hx-trigger).
+ * - On every (re)connect, each live region fetches its full state: the regions this script
+ *   applies itself (data-live-src, see applyRegion), and the htmx regions listening for the
+ *   "resync" event it fires. The former are fetched again every minute as a safety net.
  * - "state" (displays): the board already rendered by the server, applied unless it is older
  *   than what is shown (messages from several server processes may arrive out of order). Its
  *   calls go to display.js to be announced, whether or not the board itself is applied.
@@ -38,29 +40,57 @@
     return region ? Number(region.dataset.version || 0) : 0;
   }
 
-  // A pushed board or counter panel replaces the region's attributes and content, not the
-  // region itself: its htmx triggers (the resync and the slow poll) stay bound, and nothing
-  // inside it needs htmx (no hx- attributes below the region). A display applies a push every
-  // second or so for weeks; this keeps that work, and the code V8 compiles for it, small.
+  // The regions this script keeps current itself: a display's board and notices, a counter
+  // screen's panel (data-live-src names where to fetch each). A push, the fetch on every
+  // (re)connect and the one-minute safety poll all go through applyRegion, without htmx: it
+  // copies the fresh region's attributes onto the region and replaces its children, so the
+  // region element stays and nothing inside needs htmx. A display applies a board every
+  // second or so for weeks; htmx's swap would cost far more work, and far more code for V8 to
+  // compile as it warms up. `how` is "push", "poll" or "resync"; a fresh region older than
+  // the one shown (data-version) is applied only on a resync, the answer to a (re)connect,
+  // which is taken as it is (the server's database may have started afresh).
   var parser = document.createElement("template");
-  function applyIfNewer(id, msg) {
-    if (!msg || typeof msg.html !== "string" || msg.version < shownVersion(id)) return false;
+  var latestFetch = {}; // region id -> number of its latest fetch: only that answer is applied
+  function applyRegion(id, html, how) {
     var region = document.getElementById(id);
-    if (!region) return false;
-    parser.innerHTML = msg.html;
+    if (!region || typeof html !== "string") return false;
+    if (how === "push") latestFetch[id] = (latestFetch[id] || 0) + 1; // a fetch in flight is older
+    parser.innerHTML = html;
     var fresh = parser.content.firstElementChild;
-    if (!fresh || fresh.id !== id) { parser.innerHTML = ""; return false; }
-    for (var i = region.attributes.length - 1; i >= 0; i--) {
-      var name = region.attributes[i].name;
-      if (!fresh.hasAttribute(name)) region.removeAttribute(name);
+    var apply = Boolean(fresh && fresh.id === id &&
+      (how === "resync" || Number(fresh.dataset.version || 0) >= shownVersion(id)));
+    if (apply) {
+      for (var i = region.attributes.length - 1; i >= 0; i--) {
+        var name = region.attributes[i].name;
+        if (!fresh.hasAttribute(name)) region.removeAttribute(name);
+      }
+      for (var j = 0; j < fresh.attributes.length; j++) {
+        var attr = fresh.attributes[j];
+        if (region.getAttribute(attr.name) !== attr.value) region.setAttribute(attr.name, attr.value);
+      }
+      region.replaceChildren.apply(region, fresh.childNodes);
+      // "board-updated", "notices-updated" or "counter-panel-updated"
+      body.dispatchEvent(new CustomEvent(id + "-updated", {
+        detail: { version: Number(region.dataset.version || 0), how: how },
+      }));
     }
-    for (var j = 0; j < fresh.attributes.length; j++) {
-      var attr = fresh.attributes[j];
-      if (region.getAttribute(attr.name) !== attr.value) region.setAttribute(attr.name, attr.value);
-    }
-    region.replaceChildren.apply(region, fresh.childNodes);
     parser.innerHTML = "";
-    return true;
+    return apply;
+  }
+
+  function refreshRegions(how) {
+    document.querySelectorAll("[data-live-src]").forEach(function (region) {
+      var id = region.id;
+      var n = (latestFetch[id] || 0) + 1;
+      latestFetch[id] = n;
+      fetch(region.dataset.liveSrc, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) { if (html !== null && latestFetch[id] === n) applyRegion(id, html, how); })
+        .catch(function () { /* offline: the badge says so; the reconnect fetches again */ });
+    });
+  }
+  if (document.querySelector("[data-live-src]")) {
+    setInterval(function () { refreshRegions("poll"); }, 60000);
   }
 
   // The newest office version a "queue" signal announced. A region that follows the queue (a
@@ -75,18 +105,6 @@
       function (el) { return Number(el.dataset.queueVersion) < latestQueue; }
     );
     if (stale) htmx.trigger(body, "queue-changed");
-  });
-
-  // A board or counter panel fetched by the slow poll may have been rendered just before a
-  // call whose push is already shown: never swap an older one in. On (re)connect the server's
-  // answer is taken as it is (its database may have started afresh).
-  body.addEventListener("htmx:beforeSwap", function (event) {
-    var target = event.detail.target;
-    if (!target || (target.id !== "board" && target.id !== "counter-panel")) return;
-    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
-    if (trigger && trigger.type === "resync") return;
-    var match = /data-version="(\d+)"/.exec(event.detail.serverResponse || "");
-    if (match && Number(match[1]) < shownVersion(target.id)) event.detail.shouldSwap = false;
   });
 
   if (view && (office || view === "pairing") && window.io) {
@@ -106,6 +124,7 @@
       setOffline(false);
       // detail.first: the page was rendered just now; a region that can wait for its next
       // poll (a kiosk's notices) skips this fetch (hx-trigger="resync[!detail.first]").
+      refreshRegions("resync");
       htmx.trigger(body, "resync", { first: !connectedBefore });
       connectedBefore = true;
     });
@@ -126,15 +145,12 @@
     });
     socket.on("state", function (msg) {
       if (msg && msg.calls && window.kioskDisplay) window.kioskDisplay.offer(msg.calls);
-      if (applyIfNewer("board", msg)) {
-        body.dispatchEvent(new CustomEvent("board-updated", { detail: { version: msg.version } }));
-      }
+      if (msg) applyRegion("board", msg.html, "push");
     });
-    socket.on("counter", function (msg) { applyIfNewer("counter-panel", msg); });
+    socket.on("counter", function (msg) { if (msg) applyRegion("counter-panel", msg.html, "push"); });
     socket.on("announcements", function (msg) {
       if (msg && typeof msg.html === "string" && document.getElementById("notices")) {
-        htmx.swap("#notices", msg.html, { swapStyle: "outerHTML" });
-        body.dispatchEvent(new CustomEvent("notices-updated"));
+        applyRegion("notices", msg.html, "push");
       } else {
         htmx.trigger(body, "announcements-changed");
       }

@@ -28,17 +28,26 @@ CLERK_VIEWPORT = {"width": 1366, "height": 768}
 # Every Playwright wait has a bound; a test that hangs is a failing test.
 DEFAULT_TIMEOUT_MS = 5_000
 
-# Count the page's XMLHttpRequests in flight (htmx uses XHR; Socket.IO here only WebSocket), so
-# a test can wait until a page has finished fetching its live regions before it acts.
+# Count the page's requests in flight (htmx uses XMLHttpRequest, live.js and display.js fetch;
+# Socket.IO here only WebSocket), so a test can wait until a page has finished fetching its
+# live regions before it acts.
 COUNT_XHR = """
 (() => {
   let pending = 0;
+  // After a request ends its answer is applied (htmx settles in 20 ms): allow for that too.
+  const done = () => setTimeout(() => pending--, 50);
   const send = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.send = function (...args) {
     pending++;
-    // After loadend htmx has swapped; let its settle step (20 ms) finish too.
-    this.addEventListener("loadend", () => setTimeout(() => pending--, 50));
+    this.addEventListener("loadend", done);
     return send.apply(this, args);
+  };
+  const fetch = window.fetch;
+  window.fetch = function (...args) {
+    pending++;
+    const answer = fetch.apply(this, args);
+    answer.then(done, done);
+    return answer;
   };
   Object.defineProperty(window, "__e2eXhrPending", { get: () => pending });
 })();

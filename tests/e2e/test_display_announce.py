@@ -247,3 +247,29 @@ def test_a_counter_display_shows_the_ticket_called_there(server, new_context):
     Clerk(server).call_next(3)
     expect(screen.locator("#counter-panel .c-ticket")).to_have_text(ticket["code"], timeout=10_000)
     assert still_marked(screen)
+
+
+@pytest.mark.browser
+def test_a_late_board_never_replaces_a_newer_one(server, new_context):
+    # With several server processes, or a fetch answered just before a call, a board can arrive
+    # after a newer one: the display keeps the newer.
+    display = open_paired_display(new_context, server)
+    old = display.evaluate(
+        "() => fetch(document.getElementById('board').dataset.liveSrc).then(r => r.text())"
+    )
+    ticket = issue_ticket(server, BIRTH_CERTIFICATE)
+    Clerk(server).call_next(1)
+    shown = display.locator("#board .d-call-number")
+    expect(shown).to_have_text(ticket["code"], timeout=10_000)
+    version = display.locator("#board").get_attribute("data-version")
+
+    old_version = int(re.search(r'data-version="(\d+)"', old).group(1))
+    assert old_version < int(version)
+    display.evaluate(
+        "html => window.kioskSocket.listeners('state')"
+        ".forEach(f => f({version: 1, html, calls: []}))",
+        old,
+    )
+    expect(shown).to_have_text(ticket["code"])
+    expect(display.locator("#board")).to_have_attribute("data-version", version)
+    assert still_marked(display)
