@@ -23,6 +23,7 @@ Afterwards every ticket that was called must have exactly one "called" event.
     python bench/call_next.py --db postgres --waiting-index  # experiment, see README
     python bench/call_next.py --db both --floor              # experiment, see README
     python bench/call_next.py --db postgres --pattern burst --floor --processes
+    python bench/call_next.py --db postgres --pattern burst --servers 2
 """
 
 from __future__ import annotations
@@ -284,9 +285,10 @@ class Clerks:
 
         return self._run(clerk)
 
-    def burst(self, rounds: int, pause: float) -> float:
-        """All clerks press at once, ``rounds`` times, resting ``pause`` s between rounds."""
-        start_line = threading.Barrier(len(self.counter_ids))
+    def burst(self, rounds: int, pause: float, start_line=None) -> float:
+        """All clerks press at once, ``rounds`` times, resting ``pause`` s between rounds
+        (``start_line``: a barrier shared with other processes' clerks, --servers)."""
+        start_line = start_line or threading.Barrier(len(self.counter_ids))
         deadline = time.monotonic() + TIME_LIMIT
 
         def clerk(counter_id: int) -> None:
@@ -343,10 +345,11 @@ def report(kind: str, pattern: str, args, clerks: Clerks, wall: float, cpu: str,
         " + pick index" if args.waiting_index else "") + (
         ", every counter with a matrix row" if args.matrix else "") + (
         ", FLOOR (raw driver, no ORM: not the app)" if args.floor else "") + (
-        ", each clerk a process" if args.processes else "")
+        ", each clerk a process" if args.processes else "") + (
+        f", clerks spread over {args.servers} server processes" if args.servers else "")
     what = (f"loop until {args.tickets} tickets are called" if pattern == "loop"
             else f"{args.rounds} bursts, {args.pause:g} s apart")
-    if args.warmup and not args.processes:
+    if args.warmup and not args.processes:  # (--servers: in each process)
         what += f" (after {args.warmup} warm-up burst{'s' if args.warmup > 1 else ''})"
     print(f"\n[{kind}{notes}] {pattern}: {len(clerks.counter_ids)} clerks, {what}")
     per_clerk = [len(lat) for lat in clerks.latencies.values()]
@@ -413,6 +416,50 @@ def floor_processes(engine, counter_ids: list[int], office: int, args) -> Clerks
     return clerks
 
 
+def server_clerks(url: str, counter_ids: list[int], start_line, results, args) -> None:
+    """--servers: one server process, whose clerks (threads) call through its own CallGroup,
+    as the clerks' requests to that process would; the other processes' clerks press at the
+    same instants (``start_line`` spans them all)."""
+    import sqlalchemy as sa
+
+    from kiosk.database import configure_engine
+    from kiosk.services.call_group import CallGroup
+
+    engine = sa.create_engine(url, pool_size=len(counter_ids) + 2, max_overflow=0)
+    configure_engine(engine)
+    clerks = Clerks(engine, counter_ids, False)
+    clerks.group = CallGroup(engine)
+    clerks.burst(args.warmup + args.rounds, args.pause, start_line)
+    results.put(({cid: lat[args.warmup:] for cid, lat in clerks.latencies.items()},
+                 clerks.called, clerks.failed))
+    engine.dispose()
+
+
+def servers(engine, counter_ids: list[int], args) -> Clerks:
+    """The burst with the clerks spread round-robin over --servers processes; the results
+    gathered into a Clerks, as one process's threads' would be."""
+    import multiprocessing
+
+    url = engine.url.render_as_string(hide_password=False)
+    start_line = multiprocessing.Barrier(len(counter_ids))
+    results = multiprocessing.Queue()
+    shares = [counter_ids[i::args.servers] for i in range(args.servers)]
+    workers = [multiprocessing.Process(target=server_clerks,
+                                       args=(url, share, start_line, results, args))
+               for share in shares]
+    for worker in workers:
+        worker.start()
+    clerks = Clerks(engine, counter_ids, False)
+    for _ in workers:
+        latencies, called, failed = results.get(timeout=TIME_LIMIT)
+        clerks.latencies.update(latencies)
+        clerks.called.update(called)
+        clerks.failed.extend(failed)
+    for worker in workers:
+        worker.join(30)
+    return clerks
+
+
 def bench(kind: str, args) -> bool:
     import sqlalchemy as sa
 
@@ -440,8 +487,8 @@ def bench(kind: str, args) -> bool:
                 if not (args.separate or args.writer_lock or args.floor):
                     from kiosk.services.call_group import CallGroup
                     clerks.group = CallGroup(engine)
-                if warmup:  # not counted: the process's first calls open connections, plan
-                    clerks.burst(warmup, args.pause)  # statements and fill caches, once
+                if warmup and not args.servers:  # not counted: the first calls open
+                    clerks.burst(warmup, args.pause)  # connections, plan statements, fill caches
                     for latencies in clerks.latencies.values():
                         latencies.clear()
                 cpu0, other = time.process_time(), c.OtherWork().start()
@@ -450,6 +497,11 @@ def bench(kind: str, args) -> bool:
                     clerks = floor_processes(engine, counter_ids, clerks.office_id, args)
                     wall = time.perf_counter() - t0
                     expected = args.clerks * args.rounds
+                elif args.servers:
+                    t0 = time.perf_counter()
+                    clerks = servers(engine, counter_ids, args)
+                    wall = time.perf_counter() - t0
+                    expected = args.clerks * (args.rounds + warmup)
                 elif pattern == "loop":
                     wall = clerks.loop(tickets)
                     expected = tickets
@@ -488,6 +540,9 @@ def main() -> None:
                         help="experiment: the least a call can do (raw driver, no ORM)")
     parser.add_argument("--processes", action="store_true",
                         help="with --floor on postgres, burst only: each clerk in its own process")
+    parser.add_argument("--servers", type=int, default=0,
+                        help="burst only: the clerks spread over this many server processes,"
+                             " each with its own calls group")
     parser.add_argument("--waiting-index", action="store_true",
                         help="experiment: add a partial index in call_next's pick order")
     args = parser.parse_args()
@@ -501,6 +556,9 @@ def main() -> None:
         parser.error("--clerks x (--rounds + --warmup) must stay under 3986 (4 queues of 999)")
     if args.processes and (not args.floor or args.db != "postgres" or args.pattern != "burst"):
         parser.error("--processes goes with --floor --db postgres --pattern burst")
+    if args.servers and (args.pattern != "burst" or args.floor or args.separate
+                         or args.writer_lock or not 1 <= args.servers <= args.clerks):
+        parser.error("--servers (1..--clerks) goes with --pattern burst, as the app calls")
     args.patterns = ["loop", "burst"] if args.pattern == "both" else [args.pattern]
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
