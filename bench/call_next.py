@@ -374,49 +374,27 @@ def report(kind: str, pattern: str, args, clerks: Clerks, wall: float, cpu: str,
     return ok
 
 
-def floor_process_clerk(dsn: str, counter: int, office: int, start_line, results, rounds: int,
-                        pause: float) -> None:
+def floor_process_clerk(counter_ids: list[int], start_line, results, dsn: str, office: int,
+                        args) -> None:
     """--floor --processes: one clerk in a process of its own (no GIL shared with the others)."""
     import psycopg
 
+    (counter,) = counter_ids
     latencies, called = [], []
     with psycopg.connect(dsn, autocommit=True) as conn:
-        for _ in range(rounds):
+        for _ in range(args.rounds):
             start_line.wait(60)
             t0 = time.perf_counter()
             row = conn.execute(FLOOR_POSTGRES, {"counter": counter, "office": office}).fetchone()
             latencies.append(time.perf_counter() - t0)
-            called.append(row[0] if row else None)
+            if row is not None:
+                called.append(row[0])
             start_line.wait(60)
-            time.sleep(pause)
-    results.put((counter, latencies, called))
+            time.sleep(args.pause)
+    results.put(({counter: latencies}, {counter: called}, []))
 
 
-def floor_processes(engine, counter_ids: list[int], office: int, args) -> Clerks:
-    """The --floor burst on PostgreSQL with every clerk in its own process; the results
-    gathered into a Clerks, as the threads' would be."""
-    import multiprocessing
-
-    dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    start_line = multiprocessing.Barrier(len(counter_ids))
-    results = multiprocessing.Queue()
-    workers = [multiprocessing.Process(
-        target=floor_process_clerk,
-        args=(dsn, cid, office, start_line, results, args.rounds, args.pause),
-    ) for cid in counter_ids]
-    for worker in workers:
-        worker.start()
-    clerks = Clerks(engine, counter_ids, False, office)
-    for _ in workers:
-        counter, latencies, called = results.get(timeout=TIME_LIMIT)
-        clerks.latencies[counter] = latencies
-        clerks.called[counter] = [tid for tid in called if tid is not None]
-    for worker in workers:
-        worker.join(30)
-    return clerks
-
-
-def server_clerks(url: str, counter_ids: list[int], start_line, results, args) -> None:
+def server_clerks(counter_ids: list[int], start_line, results, url: str, args) -> None:
     """--servers: one server process, whose clerks (threads) call through its own CallGroup,
     as the clerks' requests to that process would; the other processes' clerks press at the
     same instants (``start_line`` spans them all)."""
@@ -435,17 +413,17 @@ def server_clerks(url: str, counter_ids: list[int], start_line, results, args) -
     engine.dispose()
 
 
-def servers(engine, counter_ids: list[int], args) -> Clerks:
-    """The burst with the clerks spread round-robin over --servers processes; the results
-    gathered into a Clerks, as one process's threads' would be."""
+def in_processes(engine, counter_ids: list[int], shares: list[list[int]], target, *extra
+                 ) -> Clerks:
+    """A burst whose clerks are split into ``shares``, each share a process running
+    ``target(share, start_line, results, *extra)``: every clerk presses at the same instants
+    (one barrier across the processes); each process puts ({counter: latencies},
+    {counter: tickets called}, failed calls). Gathered into a Clerks, as threads' would be."""
     import multiprocessing
 
-    url = engine.url.render_as_string(hide_password=False)
     start_line = multiprocessing.Barrier(len(counter_ids))
     results = multiprocessing.Queue()
-    shares = [counter_ids[i::args.servers] for i in range(args.servers)]
-    workers = [multiprocessing.Process(target=server_clerks,
-                                       args=(url, share, start_line, results, args))
+    workers = [multiprocessing.Process(target=target, args=(share, start_line, results, *extra))
                for share in shares]
     for worker in workers:
         worker.start()
@@ -494,12 +472,17 @@ def bench(kind: str, args) -> bool:
                 cpu0, other = time.process_time(), c.OtherWork().start()
                 if args.processes:
                     t0 = time.perf_counter()
-                    clerks = floor_processes(engine, counter_ids, clerks.office_id, args)
+                    dsn = (engine.url.set(drivername="postgresql")
+                           .render_as_string(hide_password=False))
+                    clerks = in_processes(engine, counter_ids, [[cid] for cid in counter_ids],
+                                          floor_process_clerk, dsn, clerks.office_id, args)
                     wall = time.perf_counter() - t0
                     expected = args.clerks * args.rounds
                 elif args.servers:
                     t0 = time.perf_counter()
-                    clerks = servers(engine, counter_ids, args)
+                    url = engine.url.render_as_string(hide_password=False)
+                    shares = [counter_ids[i::args.servers] for i in range(args.servers)]
+                    clerks = in_processes(engine, counter_ids, shares, server_clerks, url, args)
                     wall = time.perf_counter() - t0
                     expected = args.clerks * (args.rounds + warmup)
                 elif pattern == "loop":

@@ -7,11 +7,11 @@ queue never runs dry). It reports:
 
 - the JS heap (after a forced garbage collection) and the DOM size at the start, after the
   first minute and every five minutes, and the change to the end from the first minute (the
-  criterion) and from ten minutes (once V8 has optimised the hot functions); then
-  what a heap snapshot at 1 min and at the end holds: JavaScript values (what a leak in the
-  page's scripts would grow), compiled code (V8 optimising the hot functions: it grows for
-  the first ten minutes or so, then stays) and native objects (DOM, Blink, DevTools' records
-  of the page's requests);
+  criterion) and from ten minutes (past any warm-up); then what a heap snapshot at 1 min and
+  at the end holds: JavaScript values (what a leak in the page's scripts would grow),
+  compiled code (V8 optimising the hot functions: it grows while they warm up; htmx swaps
+  once a minute kept it growing for ten minutes, see live.js) and native objects (DOM,
+  Blink, DevTools' records of the page's requests);
 - missed calls: calls whose ticket never appeared on the display at all; and calls that were
   shown only among the last calls, because the next call came in the same push (on a loaded
   machine two calls a moment apart fold into one render: both are on the board, both are
@@ -148,8 +148,8 @@ def run(browser, server, url, duration, interval) -> int:
     one_min = next(m for label, _, m in samples if label == "1 min")
     end = samples[-1][2]
 
-    def change(key):
-        return (end[key] - one_min[key]) / one_min[key] * 100
+    def change(key, since=one_min):
+        return (end[key] - since[key]) / since[key] * 100
 
     print()
     print(f"calls made: {len(calls)} ({errors} failed to be made)")
@@ -179,13 +179,12 @@ def run(browser, server, url, duration, interval) -> int:
         f"end vs 1 min: heap {change('heap_used'):+.1f} %, DOM nodes {change('dom_nodes'):+.1f} %,"
         f" elements {change('dom_elements'):+.1f} %"
     )
-    # V8 optimises the page's hot functions for the first ten minutes or so at a call a second
-    # (the compiled code below): from then on the heap is where it settled.
+    # Growth that a warm-up would explain (V8 compiling the page's hot code) is over by ten
+    # minutes; growth from there on is what weeks would accumulate.
     ten = next((m for label, _, m in samples if label == "10 min"), None)
     if ten is not None:
-        heap = (end["heap_used"] - ten["heap_used"]) / ten["heap_used"] * 100
-        nodes = (end["dom_nodes"] - ten["dom_nodes"]) / ten["dom_nodes"] * 100
-        print(f"end vs 10 min: heap {heap:+.1f} %, DOM nodes {nodes:+.1f} %")
+        print(f"end vs 10 min: heap {change('heap_used', ten):+.1f} %,"
+              f" DOM nodes {change('dom_nodes', ten):+.1f} %")
     print("heap snapshots (self sizes), 1 min -> end:")
     for key, what in (("js", "JavaScript values"), ("code", "compiled code"),
                       ("native", "native (DOM, Blink, DevTools)")):

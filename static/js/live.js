@@ -35,10 +35,7 @@
     body.classList.toggle("is-offline", isOffline);
   }
 
-  function shownVersion(id) {
-    var region = document.getElementById(id);
-    return region ? Number(region.dataset.version || 0) : 0;
-  }
+  function versionOf(region) { return Number(region.dataset.version || 0); }
 
   // The regions this script keeps current itself: a display's board and notices, a counter
   // screen's panel (data-live-src names where to fetch each). A push, the fetch on every
@@ -53,29 +50,26 @@
   var latestFetch = {}; // region id -> number of its latest fetch: only that answer is applied
   function applyRegion(id, html, how) {
     var region = document.getElementById(id);
-    if (!region || typeof html !== "string") return false;
+    if (!region || typeof html !== "string") return;
     if (how === "push") latestFetch[id] = (latestFetch[id] || 0) + 1; // a fetch in flight is older
     parser.innerHTML = html;
     var fresh = parser.content.firstElementChild;
-    var apply = Boolean(fresh && fresh.id === id &&
-      (how === "resync" || Number(fresh.dataset.version || 0) >= shownVersion(id)));
-    if (apply) {
-      for (var i = region.attributes.length - 1; i >= 0; i--) {
-        var name = region.attributes[i].name;
-        if (!fresh.hasAttribute(name)) region.removeAttribute(name);
-      }
-      for (var j = 0; j < fresh.attributes.length; j++) {
-        var attr = fresh.attributes[j];
-        if (region.getAttribute(attr.name) !== attr.value) region.setAttribute(attr.name, attr.value);
-      }
-      region.replaceChildren.apply(region, fresh.childNodes);
-      // "board-updated", "notices-updated" or "counter-panel-updated"
-      body.dispatchEvent(new CustomEvent(id + "-updated", {
-        detail: { version: Number(region.dataset.version || 0), how: how },
-      }));
+    parser.innerHTML = ""; // fresh stays, detached
+    if (!fresh || fresh.id !== id) return;
+    if (how !== "resync" && versionOf(fresh) < versionOf(region)) return;
+    for (var i = region.attributes.length - 1; i >= 0; i--) {
+      var name = region.attributes[i].name;
+      if (!fresh.hasAttribute(name)) region.removeAttribute(name);
     }
-    parser.innerHTML = "";
-    return apply;
+    for (var j = 0; j < fresh.attributes.length; j++) {
+      var attr = fresh.attributes[j];
+      if (region.getAttribute(attr.name) !== attr.value) region.setAttribute(attr.name, attr.value);
+    }
+    region.replaceChildren.apply(region, fresh.childNodes);
+    // "board-updated", "notices-updated" or "counter-panel-updated"
+    body.dispatchEvent(new CustomEvent(id + "-updated", {
+      detail: { version: versionOf(region), how: how },
+    }));
   }
 
   function refreshRegions(how) {
@@ -145,9 +139,9 @@
     });
     socket.on("state", function (msg) {
       if (msg && msg.calls && window.kioskDisplay) window.kioskDisplay.offer(msg.calls);
-      if (msg) applyRegion("board", msg.html, "push");
+      applyRegion("board", msg && msg.html, "push");
     });
-    socket.on("counter", function (msg) { if (msg) applyRegion("counter-panel", msg.html, "push"); });
+    socket.on("counter", function (msg) { applyRegion("counter-panel", msg && msg.html, "push"); });
     socket.on("announcements", function (msg) {
       if (msg && typeof msg.html === "string" && document.getElementById("notices")) {
         applyRegion("notices", msg.html, "push");
