@@ -7,7 +7,7 @@ import enum
 import secrets
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -72,7 +72,12 @@ class Ticket(db.Model):
         # call next reads the oldest waiting ticket of a priority class along this index
         Index("ix_ticket_waiting", "office_id", "status", "priority", "queued_at", "id"),
         Index("ix_ticket_counter_status", "counter_id", "status"),
-        Index("ix_ticket_sent_to", "target_counter_id", "status"),  # call next's first look
+        # call next's first look: the tickets sent to a counter, and only those, so that the
+        # planner never walks this index for "not sent anywhere" (it did, sorting the whole
+        # queue, whenever the table's statistics were older than the day's tickets)
+        Index("ix_ticket_sent_to", "target_counter_id", "status",
+              postgresql_where=text("target_counter_id IS NOT NULL"),
+              sqlite_where=text("target_counter_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

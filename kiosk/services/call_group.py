@@ -2,8 +2,9 @@
 
 Twenty clerks pressing at once made twenty transactions, one after the other (SQLite has one
 writer; on PostgreSQL the calls meet on the same rows), and the last clerk waited for nineteen
-BEGINs, COMMITs and hand-overs between threads. Here the first clerk to arrive writes; those
-who arrive meanwhile queue, and the first of them then writes all the queued calls in one
+BEGINs, COMMITs and hand-overs between threads. Here the first clerk to arrive waits while
+others keep arriving (``_gather``) and writes their calls with its own; those who arrive
+while it writes queue, and the first of them then writes all the queued calls in one
 transaction ("flat combining"), reading their counters and clerks in one query each, and
 making the calls with ``queue.call_next_many``, which shares their statements. One clerk's
 error (a second click, a counter on a break, nobody waiting) reaches that clerk only: a call
@@ -20,7 +21,7 @@ import threading
 import time
 
 from sqlalchemy import Engine, bindparam, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ..database import begin_write
 from ..models import Counter, User, utcnow
@@ -30,6 +31,8 @@ from .errors import N_, KioskError, NotFound
 log = logging.getLogger(__name__)
 
 WAIT_TIMEOUT = 120  # seconds a clerk waits for the writing clerk before giving up with an error
+GATHER_STEP = 0.0002  # seconds: the first clerk waits while others keep joining (see _gather)
+GATHER_STEPS = 10
 
 
 class _Call:
@@ -77,13 +80,28 @@ class CallGroup:
             raise TimeoutError("the clerk writing the calls did not finish in time")
         if not call.written:  # first in, or handed the turn: write the queued calls
             if not waits:  # first in: let the clerks who pressed at the same instant join
-                time.sleep(0)  # (gives up the GIL; a lone clerk loses microseconds)
+                self._gather()
             self._write_next_group()
         if call.error is not None:
             raise call.error
         if call.ticket_id is None:  # the writing thread was stopped before it could tell
             raise RuntimeError("the call was not written")
         return call.ticket_id
+
+    def _gather(self) -> None:
+        """Let the clerks who pressed at the same instant join the first one's group: wait
+        while they keep arriving (until ``GATHER_STEP`` passes with no new call, at most
+        ``GATHER_STEPS`` times). Twenty threads woken at once take a few milliseconds to
+        queue; written without waiting, the first few made a group of their own and the rest
+        waited for it (measured on PostgreSQL, 20 clerks: p99 34.5 ms without, 30.0 with,
+        over four runs each). A lone clerk loses one step."""
+        queued = len(self._queued)
+        for _ in range(GATHER_STEPS):
+            time.sleep(GATHER_STEP)
+            with self._mutex:
+                if len(self._queued) == queued:
+                    return
+                queued = len(self._queued)
 
     def _write_next_group(self) -> None:
         """Write every queued call (this thread's among them) in one transaction, hand the
@@ -111,7 +129,7 @@ class CallGroup:
         with Session(self.engine, expire_on_commit=False) as session:  # rolls back on error
             begin_write(session)
             counters = {c.id: c for c in session.scalars(
-                _COUNTERS, {"ids": list({call.counter_id for call in group})})}
+                _COUNTERS, {"ids": list({call.counter_id for call in group})}).unique()}
             clerk_ids = list({call.clerk_id for call in group} - {None})
             clerks = {u.id: u for u in session.scalars(
                 _CLERKS, {"ids": clerk_ids})} if clerk_ids else {}
@@ -127,8 +145,10 @@ class CallGroup:
             call.ticket_id, call.error = next_call.ticket_id, next_call.error
 
 
-# Built once (building and caching a statement costs more than a small group's calls).
-_COUNTERS = (select(Counter).options(joinedload(Counter.office), selectinload(Counter.matrix))
+# Built once (building and caching a statement costs more than a small group's calls). One
+# query for the counters, their office and matrix rows: a second query for the matrix rows
+# cost 1.5 ms of a 20-call group's 15 on PostgreSQL.
+_COUNTERS = (select(Counter).options(joinedload(Counter.office), joinedload(Counter.matrix))
              .where(Counter.id.in_(bindparam("ids", expanding=True))))
 _CLERKS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
 

@@ -8,6 +8,7 @@ Every change of a ticket appends a ``TicketEvent``; ``replay`` rebuilds the stat
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 
@@ -204,37 +205,53 @@ def call_next_many(session: Session, calls: list[NextCall]) -> None:
     """``call_next_id`` for several counters (the clerks who pressed at the same moment),
     made in order, as if one after the other: each call gets its ``ticket_id`` or its
     ``error``, and a call that fails changes nothing. Every rule is checked before the
-    call's claim, its first write. The calls share their other statements: the counters'
-    current tickets are read (and locked) in one, then each call claims its ticket in one,
-    then the tickets finished and the events are written in one each."""
+    call's claim, its first write. The calls share their statements: the counters' current
+    tickets are read (and locked) in one, the claims are sent together (``_claim_all``),
+    then the tickets finished and the events are written in one each.
+
+    A claim waits for the claims before it when their outcome decides it: a second call of
+    the same counter (it finishes what the first called), and every call at an office whose
+    priority policy counts the last calls (``PriorityTurns.fixed``)."""
     session.flush()  # the statements below go past the ORM, which would have flushed
     current = _current_tickets(session, [call.counter for call in calls])
     turns: dict[int, PriorityTurns] = {}
     finished, events = [], []
+    batch: list[tuple[NextCall, bool]] = []  # checked calls whose claims are not made yet
+
+    def claim_batch() -> None:
+        rows = _claim_all(session, [(call.counter, first, call.now) for call, first in batch])
+        for (call, _), row in zip(batch, rows, strict=True):
+            counter, now = call.counter, call.now
+            if row is None:
+                call.error = QueueEmpty()
+                continue
+            turns[counter.office_id].called(row.priority)
+            if counter.status != CounterStatus.OPEN:  # a closed counter opens when its clerk calls
+                open_counter(session, counter, clerk=call.clerk, now=now)
+            _finishing(current[counter.id], counter, clerk=call.clerk, now=now,
+                       outcome=call.outcome, into=(finished, events))
+            events.append(_event(row.id, row.office_id, row.status, "called",
+                                 now=now, counter=counter, clerk=call.clerk))
+            current[counter.id] = [row.id]
+            call.ticket_id = row.id
+        batch.clear()
+
     for call in calls:
-        counter, now = call.counter, call.now
+        counter = call.counter
+        if counter.office_id not in turns:
+            turns[counter.office_id] = PriorityTurns(session, counter.office, call.now)
+        turn = turns[counter.office_id]
+        if any(earlier.counter.id == counter.id
+               or (earlier.counter.office_id == counter.office_id and not turn.fixed)
+               for earlier, _ in batch):  # this claim depends on theirs
+            claim_batch()
         try:
             _check_call(counter, call.outcome, call.seen, current[counter.id])
         except KioskError as exc:
             call.error = exc
             continue
-        office = counter.office
-        if office.id not in turns:
-            turns[office.id] = PriorityTurns(session, office, now)
-        turn = turns[office.id]
-        row = _claim(session, counter, turn.next(), now)
-        if row is None:
-            call.error = QueueEmpty()
-            continue
-        turn.called(row.priority)
-        if counter.status != CounterStatus.OPEN:  # a closed counter opens when its clerk calls
-            open_counter(session, counter, clerk=call.clerk, now=now)
-        _finishing(current[counter.id], counter, clerk=call.clerk, now=now,
-                   outcome=call.outcome, into=(finished, events))
-        events.append(_event(row.id, row.office_id, row.status, "called",
-                             now=now, counter=counter, clerk=call.clerk))
-        current[counter.id] = [row.id]
-        call.ticket_id = row.id
+        batch.append((call, turn.next()))
+    claim_batch()
     _write_finished(session, finished, events)
 
 
@@ -278,17 +295,60 @@ def _check_seen(seen, current: list[int]) -> None:
         ))
 
 
-def _claim(session: Session, counter: Counter, priority_first: bool, now: dt.datetime):
-    """Claim the counter's next ticket (its id, office, status and priority), or None."""
-    levels, params = next_pick_params(counter)
-    claim = _claim_statement(priority_first, levels)
-    params["now"] = now
+def _claim_all(session: Session, claims: list[tuple[Counter, bool, dt.datetime]]) -> list:
+    """Claim each counter's next ticket, for each (counter, priority first, now), in order:
+    the ticket's id, office, status and priority, or None when there was none to claim.
+
+    On PostgreSQL the claims go to the server together (psycopg's pipeline mode: one round
+    trip for the lot instead of one each; the server still runs them one after the other, in
+    the transaction, so each sees the tickets the claims before it took). A claim that finds
+    nothing is made again alone: its queue may be empty, or another transaction may hold the
+    ticket it wanted (SKIP LOCKED), which is retried up to ``CALL_RETRIES`` times.
+    """
     connection = session.connection()
-    for _ in range(CALL_RETRIES):
-        row = connection.execute(claim, params).one_or_none()
-        if row is not None or not session.scalar(_ANY_CALLABLE, params):
-            return row
-    return None
+    prepared = []
+    for counter, priority_first, now in claims:
+        levels, params = next_pick_params(counter)
+        params["now"] = now
+        prepared.append((_claim_statement(priority_first, levels), params))
+    if len(claims) > 1 and connection.dialect.name == "postgresql":
+        rows = _pipelined(connection, prepared)
+    else:
+        rows = [connection.execute(claim, params).one_or_none() for claim, params in prepared]
+    for i, (claim, params) in enumerate(prepared):
+        for _ in range(CALL_RETRIES - 1):
+            if rows[i] is not None or not session.scalar(_ANY_CALLABLE, params):
+                break
+            rows[i] = connection.execute(claim, params).one_or_none()
+    return rows
+
+
+def _pipelined(connection, statements: list) -> list:
+    """Run (statement, parameters) pairs, each returning one row or none, in one psycopg
+    pipeline on the SQLAlchemy connection's driver connection: sent at once, run in order."""
+    driver = connection.connection.driver_connection
+    cursors = []
+    with driver.pipeline():
+        for statement, params in statements:
+            sql, compiled = _driver_sql(statement, connection.dialect)
+            values = compiled.construct_params(params)
+            values["now"] = _CALLED_AT.process_bind_param(values["now"], connection.dialect)
+            cursor = driver.cursor()
+            cursor.execute(sql, values)
+            cursors.append(cursor)
+    # leaving the pipeline waited for every result; an error in any claim was raised there
+    return [_Claimed(*row) if (row := cursor.fetchone()) else None for cursor in cursors]
+
+
+@functools.cache
+def _driver_sql(statement, dialect):
+    """The statement compiled for the dialect: (its SQL, the compiled form for parameters)."""
+    compiled = statement.compile(dialect=dialect)
+    return str(compiled), compiled
+
+
+_CALLED_AT = Ticket.__table__.c.called_at.type  # the claim's one typed parameter, "now"
+_Claimed = collections.namedtuple("_Claimed", "id office_id status priority")
 
 
 @functools.cache

@@ -155,6 +155,11 @@ class PriorityTurns:
                 .limit(self.every - 1)
             ))
 
+    @property
+    def fixed(self) -> bool:
+        """Whether every call's turn is the same, whatever the calls before it called."""
+        return self.every < 2
+
     def next(self) -> bool:
         """Whether priority tickets go first on the next call."""
         return self.every < 2 or not any(self.recent[: self.every - 1])

@@ -422,8 +422,31 @@ def test_calls_made_together_are_made_as_one_after_the_other(any_app):
     assert {i: v.key() for i, v in replayed.items()} == {i: v.key() for i, v in actual.items()}
 
 
+def test_calls_made_together_pass_over_a_ticket_another_clerk_holds(pg_app):
+    """On PostgreSQL the calls of a group claim their tickets together (one pipeline): a
+    ticket that another clerk's transaction holds is passed over, each call gets a ticket of
+    its own, and the call that finds only the held one left is told that nobody waits and
+    changes nothing."""
+    from kiosk.extensions import db
+
+    c1, c2, c3 = _eight_counters_and_waiting(3)[:3]
+    oldest, second, third = db.session.scalars(select(Ticket.id).order_by(Ticket.id)).all()
+    with db.engine.connect() as other_clerk:  # holds the oldest ticket, as a claim would
+        other_clerk.execute(select(Ticket.id).where(Ticket.id == oldest).with_for_update())
+        counters = {c.id: c for c in db.session.scalars(select(Counter))}
+        calls = [rules.NextCall(counters[cid]) for cid in (c1, c2, c3)]
+        rules.call_next_many(db.session, calls)
+        db.session.commit()
+        other_clerk.rollback()
+    assert [call.ticket_id for call in calls] == [second, third, None]
+    assert isinstance(calls[2].error, QueueEmpty)
+    db.session.expire_all()
+    assert db.session.get(Ticket, oldest).status == TicketStatus.WAITING
+    assert rules.current_ticket(db.session, counters[c3]) is None
+
+
 @pytest.mark.parametrize("policy", ["strict", "every_n"])
-def test_calls_made_together_follow_the_priority_policy_as_calls_one_by_one(app, policy):
+def test_calls_made_together_follow_the_priority_policy_as_calls_one_by_one(any_app, policy):
     """With "one priority call in every 2", the calls of one batch count each other: the
     batch calls the same tickets, in the same order, as the same calls made one by one."""
     from kiosk.extensions import db
