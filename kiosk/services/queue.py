@@ -337,10 +337,15 @@ def _pipelined(connection, statements: list) -> list:
             cursor.execute(sql, values)
             cursors.append(cursor)
     # leaving the pipeline waited for every result; an error in any claim was raised there
-    return [_Claimed(*row) if (row := cursor.fetchone()) else None for cursor in cursors]
+    rows = []
+    for cursor in cursors:
+        row = cursor.fetchone()
+        cursor.close()
+        rows.append(_Claimed(*row) if row else None)
+    return rows
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # a few shapes of claim, for the process's engine
 def _driver_sql(statement, dialect):
     """The statement compiled for the dialect: (its SQL, the compiled form for parameters)."""
     compiled = statement.compile(dialect=dialect)
