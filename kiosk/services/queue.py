@@ -299,11 +299,11 @@ def _claim_all(session: Session, claims: list[tuple[Counter, bool, dt.datetime]]
     """Claim each counter's next ticket, for each (counter, priority first, now), in order:
     the ticket's id, office, status and priority, or None when there was none to claim.
 
-    On PostgreSQL the claims go to the server together (psycopg's pipeline mode: one round
-    trip for the lot instead of one each; the server still runs them one after the other, in
-    the transaction, so each sees the tickets the claims before it took). A claim that finds
-    nothing is made again alone: its queue may be empty, or another transaction may hold the
-    ticket it wanted (SKIP LOCKED), which is retried up to ``CALL_RETRIES`` times.
+    On PostgreSQL through psycopg the claims go to the server together (its pipeline mode:
+    one round trip for the lot instead of one each; the server still runs them one after the
+    other, in the transaction, so each sees the tickets the claims before it took). A claim
+    that finds nothing is made again alone: its queue may be empty, or another transaction
+    may hold the ticket it wanted (SKIP LOCKED), which is retried up to ``CALL_RETRIES`` times.
     """
     connection = session.connection()
     prepared = []
@@ -311,7 +311,7 @@ def _claim_all(session: Session, claims: list[tuple[Counter, bool, dt.datetime]]
         levels, params = next_pick_params(counter)
         params["now"] = now
         prepared.append((_claim_statement(priority_first, levels), params))
-    if len(claims) > 1 and connection.dialect.name == "postgresql":
+    if len(claims) > 1 and connection.dialect.driver == "psycopg":
         rows = _pipelined(connection, prepared)
     else:
         rows = [connection.execute(claim, params).one_or_none() for claim, params in prepared]
@@ -325,34 +325,43 @@ def _claim_all(session: Session, claims: list[tuple[Counter, bool, dt.datetime]]
 
 def _pipelined(connection, statements: list) -> list:
     """Run (statement, parameters) pairs, each returning one row or none, in one psycopg
-    pipeline on the SQLAlchemy connection's driver connection: sent at once, run in order."""
+    pipeline on the SQLAlchemy connection's driver connection: sent at once, run in order.
+    The parameters are converted as SQLAlchemy would (the types' bind processors). A
+    failed statement raises the driver's error, after which the transaction is to be rolled
+    back (the caller's session does); a connection lost meanwhile is invalidated."""
     driver = connection.connection.driver_connection
     cursors = []
-    with driver.pipeline():
-        for statement, params in statements:
-            sql, compiled = _driver_sql(statement, connection.dialect)
-            values = compiled.construct_params(params)
-            values["now"] = _CALLED_AT.process_bind_param(values["now"], connection.dialect)
-            cursor = driver.cursor()
-            cursor.execute(sql, values)
-            cursors.append(cursor)
-    # leaving the pipeline waited for every result; an error in any claim was raised there
-    rows = []
-    for cursor in cursors:
-        row = cursor.fetchone()
-        cursor.close()
-        rows.append(_Claimed(*row) if row else None)
-    return rows
+    try:
+        with driver.pipeline():
+            for statement, params in statements:
+                sql, compiled, processors = _driver_sql(statement, connection.dialect)
+                values = compiled.construct_params(params)
+                for name, process in processors.items():
+                    values[name] = process(values[name])
+                cursor = driver.cursor()
+                cursors.append(cursor)
+                cursor.execute(sql, values)
+        # leaving the pipeline waited for every result; an error in any claim was raised there
+        return [_Claimed(*row) if (row := cursor.fetchone()) else None for cursor in cursors]
+    except Exception:
+        if driver.broken or driver.closed:
+            connection.invalidate()
+        raise
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 @functools.lru_cache(maxsize=64)  # a few shapes of claim, for the process's engine
 def _driver_sql(statement, dialect):
-    """The statement compiled for the dialect: (its SQL, the compiled form for parameters)."""
+    """The statement compiled for the dialect: its SQL, the compiled form (for parameters)
+    and the bind processors of its parameters, by name."""
     compiled = statement.compile(dialect=dialect)
-    return str(compiled), compiled
+    processors = {name: process for bind, name in compiled.bind_names.items()
+                  if (process := bind.type.bind_processor(dialect)) is not None}
+    return str(compiled), compiled, processors
 
 
-_CALLED_AT = Ticket.__table__.c.called_at.type  # the claim's one typed parameter, "now"
 _Claimed = collections.namedtuple("_Claimed", "id office_id status priority")
 
 

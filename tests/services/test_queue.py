@@ -445,6 +445,27 @@ def test_calls_made_together_pass_over_a_ticket_another_clerk_holds(pg_app):
     assert rules.current_ticket(db.session, counters[c3]) is None
 
 
+def test_a_group_whose_claims_fail_changes_nothing_and_the_connection_goes_on(pg_app):
+    """A claim of the pipeline fails (here a time without a zone, refused before it is
+    sent): the error reaches the caller, and after the rollback nothing was claimed and the
+    same session calls again."""
+    from kiosk.extensions import db
+
+    c1, c2 = _eight_counters_and_waiting(3)[:2]
+    counters = {c.id: c for c in db.session.scalars(select(Counter))}
+    naive = dt.datetime(2026, 12, 7, 9, 0)
+    with pytest.raises(ValueError, match="naive"):
+        rules.call_next_many(db.session, [rules.NextCall(counters[c1]),
+                                          rules.NextCall(counters[c2], now=naive)])
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).where(
+        Ticket.status == TicketStatus.WAITING)) == 3
+    calls = [rules.NextCall(counters[c1]), rules.NextCall(counters[c2])]
+    rules.call_next_many(db.session, calls)
+    db.session.commit()
+    assert all(call.ticket_id for call in calls) and calls[0].ticket_id != calls[1].ticket_id
+
+
 @pytest.mark.parametrize("policy", ["strict", "every_n"])
 def test_calls_made_together_follow_the_priority_policy_as_calls_one_by_one(any_app, policy):
     """With "one priority call in every 2", the calls of one batch count each other: the
