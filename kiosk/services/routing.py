@@ -162,7 +162,7 @@ class PriorityTurns:
 
     def next(self) -> bool:
         """Whether priority tickets go first on the next call."""
-        return self.every < 2 or not any(self.recent[: self.every - 1])
+        return self.fixed or not any(self.recent[: self.every - 1])
 
     def called(self, priority: bool) -> None:
         """A ticket (priority or not) was called."""
