@@ -445,6 +445,37 @@ def test_calls_made_together_pass_over_a_ticket_another_clerk_holds(pg_app):
     assert rules.current_ticket(db.session, counters[c3]) is None
 
 
+def test_calls_made_together_at_counters_of_different_services_get_their_own(any_app):
+    """A group of calls at counters of different matrix rows (their claims differ in shape,
+    and on PostgreSQL go as several runs of one pipeline): each counter gets the oldest
+    ticket of its own services, a counter whose services nobody waits for is told so in its
+    place, and the calls after it still get theirs."""
+    from kiosk.extensions import db
+
+    factory = Factory(db.session)
+    office = factory.office(counters=5, services=(("BIRTH", "A"), ("TAX", "E"), ("BUILD", "K")))
+    birth, tax, build = (factory.service(office, code) for code in ("BIRTH", "TAX", "BUILD"))
+    c1, c2, c3, c4, c5 = sorted(office.counters, key=lambda c: c.number)
+    factory.serve_only(c1, tax)
+    factory.serve_only(c2, build)  # nobody waits for it
+    factory.serve_only(c3, tax, birth)
+    factory.serve_only(c5, tax)
+    issued = {}
+    for service in (birth, tax, birth, tax, tax, birth):
+        issued.setdefault(service.code, []).append(
+            rules.issue_ticket(db.session, office, service.id).id)
+    db.session.commit()
+    begin_write(db.session)
+    calls = [rules.NextCall(c) for c in (c1, c2, c3, c4, c5)]
+    rules.call_next_many(db.session, calls)
+    db.session.commit()
+
+    assert [call.ticket_id for call in calls] == [
+        issued["TAX"][0], None, issued["TAX"][1], issued["BIRTH"][0], issued["TAX"][2]]
+    assert isinstance(calls[1].error, QueueEmpty)
+    assert rules.current_ticket(db.session, c2) is None
+
+
 def test_a_group_whose_claims_fail_changes_nothing_and_the_connection_goes_on(pg_app):
     """A claim of the pipeline fails (here a time without a zone, refused before it is
     sent): the error reaches the caller, and after the rollback nothing was claimed and the
