@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 
 from . import create_app, housekeeping
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         _compile_templates(app)
         print(_banner(app, args.host, args.port, loaded), flush=True)
     housekeeping.start(app)
+    _freeze_what_lives_on()
     socketio.run(
         app,
         host=args.host,
@@ -38,6 +40,16 @@ def main(argv: list[str] | None = None) -> None:
         use_reloader=False,
         log_output=not args.quiet,
     )
+
+
+def _freeze_what_lives_on() -> None:
+    """Keep the cycle collector off what the started app holds for good (modules, the app,
+    compiled templates and statements): ``gc.freeze()``, after one last collection of the
+    start's garbage. A full collection stops every clerk's call and display update the process
+    serves; over the ~200,000 objects of a started app it took 104 ms, after this under 1 ms
+    (``bench/gc_pause.py``)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _compile_templates(app) -> None:
