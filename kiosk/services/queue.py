@@ -61,7 +61,12 @@ CALL_RETRIES = 8
 OUTCOMES = ("served", "incomplete_documents", "referred", "other")
 BREAK_REASONS = ("short", "lunch", "meeting", "technical", "other")
 POSITIONS = ("end", "front", "age")
-_INSERT_EVENT = insert(TicketEvent.__table__)  # built once: it is on every state change
+# Built once: it is on every state change. Its columns are named, so that it compiles the same
+# for the session and for a psycopg pipeline (``_pipelined``).
+_INSERT_EVENT = insert(TicketEvent.__table__).values(
+    {column.key: bindparam(column.key, type_=column.type)
+     for column in TicketEvent.__table__.columns if column.key != "id"}
+).inline()
 # "The caller did not say which ticket it saw at the counter": nothing to check (see call_next).
 NOT_GIVEN = object()
 
@@ -328,9 +333,10 @@ def _claim_all(session: Session, claims: list[tuple[Counter, bool, dt.datetime]]
     return rows
 
 
-def _pipelined(connection, statements: list) -> list:
-    """Run (statement, parameters) pairs, each returning one row or none, in one psycopg
-    pipeline on the SQLAlchemy connection's driver connection: sent at once, run in order.
+def _pipelined(connection, statements: list, *, returning: bool = True) -> list:
+    """Run (statement, parameters) pairs in one psycopg pipeline on the SQLAlchemy
+    connection's driver connection: sent at once, run in order. With ``returning``, each
+    statement returns one row or none, and the list of them is returned in order.
     A run of the same statement goes as one ``executemany`` (one result per set of
     parameters: its Python side cost a third of one ``execute`` each). The parameters are
     converted as SQLAlchemy would (the types' bind processors). A failed statement raises
@@ -350,9 +356,11 @@ def _pipelined(connection, statements: list) -> list:
                     many.append(values)
                 cursor = driver.cursor()
                 cursors.append(cursor)
-                cursor.executemany(sql, many, returning=True)
-        # leaving the pipeline waited for every result; an error in any claim was raised there
+                cursor.executemany(sql, many, returning=returning)
+        # leaving the pipeline waited for every result; an error in any statement was raised
         rows = []
+        if not returning:
+            return rows
         for cursor in cursors:
             more = True
             while more:
@@ -369,13 +377,14 @@ def _pipelined(connection, statements: list) -> list:
             cursor.close()
 
 
-@functools.lru_cache(maxsize=64)  # a few shapes of claim, for the process's engine
+@functools.lru_cache(maxsize=64)  # a few shapes of statement, for the process's engine
 def _driver_sql(statement, dialect):
     """The statement compiled for the dialect: its SQL, the compiled form (for parameters)
     and the bind processors of its parameters, by name."""
     compiled = statement.compile(dialect=dialect)
     processors = {name: process for bind, name in compiled.bind_names.items()
-                  if (process := bind.type.bind_processor(dialect)) is not None}
+                  if (process := bind.type.dialect_impl(dialect).bind_processor(dialect))
+                  is not None}
     return str(compiled), compiled, processors
 
 
@@ -819,10 +828,14 @@ def _write_finished(session: Session, finished: list[dict], events: list[dict]) 
     """Write the tickets finished and the events (one statement each), past the ORM; the
     tickets the session holds are read again when next used."""
     connection = session.connection()
-    if finished:
-        connection.execute(_FINISH_BY_ID, finished)
-    if events:
-        connection.execute(_INSERT_EVENT, events)
+    if connection.dialect.driver == "psycopg":  # both in one round trip, past SQLAlchemy's
+        _pipelined(connection, [(_FINISH_BY_ID, row) for row in finished]  # executemany
+                   + [(_INSERT_EVENT, event) for event in events], returning=False)
+    else:
+        if finished:
+            connection.execute(_FINISH_BY_ID, finished)
+        if events:
+            connection.execute(_INSERT_EVENT, events)
     held = {key[1][0] for key in session.identity_map.keys() if key[0] is Ticket}
     for ticket_id in held.intersection(event["ticket_id"] for event in events):
         _expire_held(session, ticket_id)
