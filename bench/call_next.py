@@ -1,9 +1,10 @@
 """20 clerks pressing "call next" at once, through the service layer (no HTTP).
 
-One office with --clerks counters that serve every service, --tickets tickets issued
-beforehand (spread over four queues). Each clerk is a thread that calls
-``CallGroup.call_next`` (kiosk/services/call_group.py), as the clerk's view does: calls that
-arrive while a transaction is being written are written together in the next. With
+One office with --clerks counters that serve every service, each open and held by its own
+clerk, --tickets tickets issued beforehand (spread over four queues). Each clerk is a thread
+that calls ``CallGroup.call_next`` (kiosk/services/call_group.py) with their id, as the
+clerk's view does (the counter must be theirs): calls that arrive while a transaction is
+being written are written together in the next. With
 --separate, each clerk opens its own Session instead, starts a write transaction
 (``kiosk.database.begin_write``: BEGIN IMMEDIATE on SQLite), calls
 ``kiosk.services.queue.call_next`` and commits. A call's latency runs from the press to the
@@ -107,12 +108,12 @@ def migrate(url: str) -> None:
 def seed(engine, clerks: int, tickets: int, slug: str, matrix: bool = False) -> list[int]:
     """An office, its counters (serving everything; with ``matrix``, every counter has a row
     of the service x counter matrix: the four services, each counter preferring another
-    first) and its waiting tickets; counter ids."""
+    first), each open and held by a clerk of its own, and its waiting tickets; counter ids."""
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
     from kiosk.database import begin_write
-    from kiosk.models import Organisation
+    from kiosk.models import Organisation, User
     from kiosk.services import queue as rules
     from tests.factories import Factory
 
@@ -128,9 +129,12 @@ def seed(engine, clerks: int, tickets: int, slug: str, matrix: bool = False) -> 
                 factory.serve_only(counter, *services[i % 4:], *services[:i % 4])
         for i in range(tickets):
             rules.issue_ticket(session, office, service_ids[i % len(service_ids)])
-        if hasattr(rules, "open_counter"):  # counters that are closed open on the first call
-            for counter in office.counters:
-                rules.open_counter(session, counter, clerk=None)
+        for counter in office.counters:  # each open, held by its clerk
+            clerk = User(username=f"{slug}-{counter.number}", password_hash="!",
+                         role="clerk", office_id=office.id)
+            session.add(clerk)
+            session.flush()
+            rules.open_counter(session, counter, clerk=clerk)
         session.commit()
         return [counter.id for counter in office.counters]
 
@@ -178,6 +182,13 @@ class Clerks:
         self.floor_lock = threading.Lock()
         self.floor_connections: list = []
         self.counter_ids = counter_ids
+        import sqlalchemy as sa
+
+        from kiosk.models import Counter
+
+        with engine.connect() as conn:  # each counter's clerk, who calls there
+            self.holders = dict(conn.execute(
+                sa.select(Counter.id, Counter.clerk_id).where(Counter.id.in_(counter_ids))).all())
         self.lock = FairLock() if writer_lock else None
         self.group = None
         self.latencies: dict[int, list[float]] = {cid: [] for cid in counter_ids}
@@ -200,7 +211,8 @@ class Clerks:
         t0 = time.perf_counter()
         try:
             if self.group is not None:  # as the clerk's view calls
-                ticket_id = self.group.call_next(counter_id)
+                ticket_id = self.group.call_next(counter_id,
+                                                 clerk_id=self.holders[counter_id])
             else:  # --separate / --writer-lock: one transaction per call
                 guard = self.lock if self.lock is not None else contextlib.nullcontext()
                 with guard, Session(self.engine, expire_on_commit=False) as session:
