@@ -422,6 +422,36 @@ def test_calls_made_together_are_made_as_one_after_the_other(any_app):
     assert {i: v.key() for i, v in replayed.items()} == {i: v.key() for i, v in actual.items()}
 
 
+@pytest.mark.parametrize("together", [False, True])
+def test_call_next_plans_its_claim_once_with_statistics_on_postgresql(pg_app, together):
+    """Once PostgreSQL has statistics of the tickets (autovacuum gathers them), it planned
+    every claim the driver had prepared anew, for its values, which cost more than the claim
+    itself: claims, alone or in a group, use the plan made once per connection."""
+    from sqlalchemy import text
+
+    from kiosk.extensions import db
+
+    factory = Factory(db.session)
+    office = factory.office(counters=2, services=(("BIRTH", "A"),))
+    birth = factory.service(office, "BIRTH")
+    for _ in range(400):
+        rules.issue_ticket(db.session, office, birth.id)
+    db.session.commit()
+    db.session.execute(text("ANALYZE ticket"))
+    c1, c2 = office.counters
+    for _ in range(12):  # the driver prepares a statement on its 5th run
+        if together:
+            calls = [rules.NextCall(c1), rules.NextCall(c2)]
+            rules.call_next_many(db.session, calls)
+            assert all(call.ticket_id for call in calls)
+        else:
+            rules.call_next(db.session, c1)
+    plans = db.session.execute(text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+        " WHERE statement LIKE 'UPDATE ticket SET status=%called_at%'")).all()
+    assert plans and all(generic > 0 and custom == 0 for generic, custom in plans), plans
+
+
 def test_calls_made_together_pass_over_a_ticket_another_clerk_holds(pg_app):
     """On PostgreSQL the calls of a group claim their tickets together (one pipeline): a
     ticket that another clerk's transaction holds is passed over, each call gets a ticket of
