@@ -30,8 +30,8 @@ def main(argv: list[str] | None = None) -> None:
         loaded = prepare_database(demo=app.config["DEMO_DATA"])
         _compile_templates(app)
         print(_banner(app, args.host, args.port, loaded), flush=True)
+    _freeze_what_lives_on()  # before the housekeeping thread starts making objects
     housekeeping.start(app)
-    _freeze_what_lives_on()
     socketio.run(
         app,
         host=args.host,

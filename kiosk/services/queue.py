@@ -9,13 +9,12 @@ Every change of a ticket appends a ``TicketEvent``; ``replay`` rebuilds the stat
 from __future__ import annotations
 
 import collections
-import contextlib
 import datetime as dt
 import functools
 import itertools
 import operator
 
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -315,79 +314,78 @@ def _claim_all(session: Session, claims: list[tuple[Counter, bool, dt.datetime]]
     other, in the transaction, so each sees the tickets the claims before it took). A claim
     that finds nothing is made again alone: its queue may be empty, or another transaction
     may hold the ticket it wanted (SKIP LOCKED), which is retried up to ``CALL_RETRIES`` times.
+
+    On PostgreSQL the claims are planned once per connection (``_GENERIC_PLANS``, for the
+    claims only). A statement the driver has prepared is planned anew for each call's values
+    while PostgreSQL deems that plan cheaper than the generic one; with the statistics
+    autovacuum gathers it does so for the claim for good, and planning cost more than the
+    claim (0.1-0.9 ms each; a 20-call group's claims took 4.2 ms instead of 2.2). The
+    generic plan is the one wanted: the walk along ``ix_ticket_waiting`` that stops at the
+    first row.
     """
+    if not claims:
+        return []
     connection = session.connection()
     prepared = []
     for counter, priority_first, now in claims:
         levels, params = next_pick_params(counter)
         params["now"] = now
         prepared.append((_claim_statement(priority_first, levels), params))
-    with _generic_plans(connection):
-        if len(claims) > 1 and connection.dialect.driver == "psycopg":
-            rows = _pipelined(connection, prepared)
-        else:
-            rows = [connection.execute(claim, params).one_or_none()
-                    for claim, params in prepared]
-        for i, (claim, params) in enumerate(prepared):
-            for _ in range(CALL_RETRIES - 1):
-                if rows[i] is not None or not session.scalar(_ANY_CALLABLE, params):
-                    break
-                rows[i] = connection.execute(claim, params).one_or_none()
+    if connection.dialect.driver == "psycopg":  # the plan settings in the same round trip
+        rows = _pipelined(connection, [(_GENERIC_PLANS, {}), *prepared, (_DEFAULT_PLANS, {})])
+        rows = [_Claimed(*row) if row else None for row in rows[1:-1]]
+    else:
+        postgresql = connection.dialect.name == "postgresql"
+        if postgresql:
+            connection.execute(_GENERIC_PLANS)
+        rows = [connection.execute(claim, params).one_or_none() for claim, params in prepared]
+        if postgresql:
+            connection.execute(_DEFAULT_PLANS)
+    for i, (claim, params) in enumerate(prepared):
+        for _ in range(CALL_RETRIES - 1):
+            if rows[i] is not None or not session.scalar(_ANY_CALLABLE, params):
+                break
+            rows[i] = connection.execute(claim, params).one_or_none()
     return rows
 
 
-@contextlib.contextmanager
-def _generic_plans(connection):
-    """On PostgreSQL, plan the claims once per connection, not at every call. A statement
-    the driver has prepared is planned anew for each call's values while PostgreSQL deems
-    that plan cheaper than the generic one; with the statistics autovacuum gathers, it does
-    so for the claim for good, and planning cost more than running it (0.1-0.9 ms a claim;
-    a 20-call group took 4.2 ms in its claims instead of 2.2). The generic plan is the one
-    wanted: the walk along ``ix_ticket_waiting`` that stops at the first row. Until the end
-    of the claims only, in this transaction."""
-    if connection.dialect.name != "postgresql":
-        yield
-        return
-    connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
-    yield
-    connection.exec_driver_sql("SET LOCAL plan_cache_mode = DEFAULT")
+_GENERIC_PLANS = text("SET LOCAL plan_cache_mode = force_generic_plan")
+_DEFAULT_PLANS = text("SET LOCAL plan_cache_mode = DEFAULT")
 
 
 def _pipelined(connection, statements: list, *, returning: bool = True) -> list:
     """Run (statement, parameters) pairs in one psycopg pipeline on the SQLAlchemy
-    connection's driver connection: sent at once, run in order. With ``returning``, each
-    statement returns one row or none, and the list of them is returned in order.
-    A run of the same statement goes as one ``executemany`` (one result per set of
-    parameters: its Python side cost a third of one ``execute`` each). The parameters are
-    converted as SQLAlchemy would (the types' bind processors). A failed statement raises
-    the driver's error, after which the transaction is to be rolled back (the caller's
-    session does); a connection lost meanwhile is invalidated."""
+    connection's driver connection: sent at once, run in order, one round trip. With
+    ``returning``, the first row of each statement (None when it returned none, or no rows
+    at all) in order. Without, a run of the same statement goes as one ``executemany`` (its
+    Python side costs a third of one ``execute`` each; with rows to return, psycopg would
+    wait for each run's results, a round trip each). The parameters are converted as
+    SQLAlchemy would (the types' bind processors). A failed statement raises the driver's
+    error, after which the transaction is to be rolled back (the caller's session does); a
+    connection lost meanwhile is invalidated."""
     driver = connection.connection.driver_connection
     cursors = []
+    runs = ([(statement, [params]) for statement, params in statements] if returning else
+            [(statement, [params for _, params in run]) for statement, run
+             in itertools.groupby(statements, key=operator.itemgetter(0))])
     try:
         with driver.pipeline():
-            for statement, run in itertools.groupby(statements, key=operator.itemgetter(0)):
+            for statement, many in runs:
                 sql, compiled, processors = _driver_sql(statement, connection.dialect)
-                many = []
-                for _, params in run:
-                    values = compiled.construct_params(params)
+                for i, params in enumerate(many):
+                    values = many[i] = compiled.construct_params(params)
                     for name, process in processors.items():
                         values[name] = process(values[name])
-                    many.append(values)
                 cursor = driver.cursor()
                 cursors.append(cursor)
-                cursor.executemany(sql, many, returning=returning)
+                if returning:
+                    cursor.execute(sql, many[0])
+                else:
+                    cursor.executemany(sql, many)
         # leaving the pipeline waited for every result; an error in any statement was raised
-        rows = []
         if not returning:
-            return rows
-        for cursor in cursors:
-            more = True
-            while more:
-                row = cursor.fetchone()
-                rows.append(_Claimed(*row) if row else None)
-                more = cursor.nextset()
-        return rows
+            return []
+        return [cursor.fetchone() if cursor.description else None for cursor in cursors]
     except Exception:
         if driver.broken or driver.closed:
             connection.invalidate()
@@ -847,6 +845,8 @@ def _finishing(ticket_ids, counter, *, clerk, now, outcome, into) -> None:
 def _write_finished(session: Session, finished: list[dict], events: list[dict]) -> None:
     """Write the tickets finished and the events (one statement each), past the ORM; the
     tickets the session holds are read again when next used."""
+    if not finished and not events:
+        return
     connection = session.connection()
     if connection.dialect.driver == "psycopg":  # both in one round trip, past SQLAlchemy's
         _pipelined(connection, [(_FINISH_BY_ID, row) for row in finished]  # executemany
