@@ -175,6 +175,10 @@ class Clerks:
 
     def __init__(self, engine, counter_ids: list[int], writer_lock: bool,
                  floor_office: int | None = None):
+        import sqlalchemy as sa
+
+        from kiosk.models import Counter
+
         self.engine = engine
         # --floor: calls made by floor_call, on the threads' own driver connections
         self.office_id = floor_office
@@ -182,10 +186,6 @@ class Clerks:
         self.floor_lock = threading.Lock()
         self.floor_connections: list = []
         self.counter_ids = counter_ids
-        import sqlalchemy as sa
-
-        from kiosk.models import Counter
-
         with engine.connect() as conn:  # each counter's clerk, who calls there
             self.holders = dict(conn.execute(
                 sa.select(Counter.id, Counter.clerk_id).where(Counter.id.in_(counter_ids))).all())

@@ -359,29 +359,24 @@ def _pipelined(connection, statements: list, *, returning: bool = True) -> list:
     ``returning``, the first row of each statement (None when it returned none, or no rows
     at all) in order. Without, a run of the same statement goes as one ``executemany`` (its
     Python side costs a third of one ``execute`` each; with rows to return, psycopg would
-    wait for each run's results, a round trip each). The parameters are converted as
-    SQLAlchemy would (the types' bind processors). A failed statement raises the driver's
+    wait for each run's results, a round trip each). A failed statement raises the driver's
     error, after which the transaction is to be rolled back (the caller's session does); a
     connection lost meanwhile is invalidated."""
     driver = connection.connection.driver_connection
+    dialect = connection.dialect
     cursors = []
-    runs = ([(statement, [params]) for statement, params in statements] if returning else
-            [(statement, [params for _, params in run]) for statement, run
-             in itertools.groupby(statements, key=operator.itemgetter(0))])
     try:
         with driver.pipeline():
-            for statement, many in runs:
-                sql, compiled, processors = _driver_sql(statement, connection.dialect)
-                for i, params in enumerate(many):
-                    values = many[i] = compiled.construct_params(params)
-                    for name, process in processors.items():
-                        values[name] = process(values[name])
-                cursor = driver.cursor()
-                cursors.append(cursor)
-                if returning:
-                    cursor.execute(sql, many[0])
-                else:
-                    cursor.executemany(sql, many)
+            if returning:
+                for statement, params in statements:
+                    cursors.append(driver.cursor())
+                    cursors[-1].execute(*_driver_call(statement, params, dialect))
+            else:
+                for statement, run in itertools.groupby(statements, key=operator.itemgetter(0)):
+                    sql = _driver_sql(statement, dialect)[0]
+                    many = [_driver_call(statement, params, dialect)[1] for _, params in run]
+                    cursors.append(driver.cursor())
+                    cursors[-1].executemany(sql, many)
         # leaving the pipeline waited for every result; an error in any statement was raised
         if not returning:
             return []
@@ -393,6 +388,16 @@ def _pipelined(connection, statements: list, *, returning: bool = True) -> list:
     finally:
         for cursor in cursors:
             cursor.close()
+
+
+def _driver_call(statement, params: dict, dialect) -> tuple[str, dict]:
+    """The SQL and the driver's parameters for the statement, converted as SQLAlchemy would
+    (the types' bind processors)."""
+    sql, compiled, processors = _driver_sql(statement, dialect)
+    values = compiled.construct_params(params)
+    for name, process in processors.items():
+        values[name] = process(values[name])
+    return sql, values
 
 
 @functools.lru_cache(maxsize=64)  # a few shapes of statement, for the process's engine
