@@ -448,7 +448,7 @@ def test_call_next_plans_its_claim_once_with_statistics_on_postgresql(pg_app, to
             rules.call_next(db.session, c1)
     plans = db.session.execute(text(
         "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
-        " WHERE statement LIKE 'UPDATE ticket SET status=%called_at%'")).all()
+        " WHERE statement LIKE '%UPDATE ticket SET status=%called_at%'")).all()
     assert plans and all(generic > 0 and custom == 0 for generic, custom in plans), plans
 
 
@@ -504,6 +504,49 @@ def test_calls_made_together_at_counters_of_different_services_get_their_own(any
         issued["TAX"][0], None, issued["TAX"][1], issued["BIRTH"][0], issued["TAX"][2]]
     assert isinstance(calls[1].error, QueueEmpty)
     assert rules.current_ticket(db.session, c2) is None
+
+
+def test_a_group_of_calls_logs_each_ticket_finished_and_called_with_clerk_and_outcome(any_app):
+    """Calling next finishes the counter's ticket with the clerk's outcome and logs both
+    changes (on PostgreSQL the claim writes them itself): "finished" (automatic, with the
+    outcome) before "called", each with the counter, the clerk and the time of the call. A
+    call that finds nobody waiting finishes nothing and logs nothing."""
+    from kiosk.extensions import db
+
+    factory = Factory(db.session)
+    office = factory.office(counters=2, services=(("BIRTH", "A"),))
+    birth = factory.service(office, "BIRTH")
+    c1, c2 = sorted(office.counters, key=lambda c: c.number)
+    ana, besnik = factory.user("ana", office=office), factory.user("besnik", office=office)
+    first, second, third = (rules.issue_ticket(db.session, office, birth.id).id for _ in "123")
+    db.session.commit()
+    begin_write(db.session)
+    rules.call_next_many(db.session, [rules.NextCall(c1, clerk=ana, now=at(9)),
+                                      rules.NextCall(c2, clerk=besnik, now=at(9))])
+    db.session.commit()
+    begin_write(db.session)
+    calls = [rules.NextCall(c1, clerk=ana, now=at(9, 5), outcome="referred"),
+             rules.NextCall(c2, clerk=besnik, now=at(9, 5))]
+    rules.call_next_many(db.session, calls)
+    db.session.commit()
+
+    assert [call.ticket_id for call in calls] == [third, None]
+    assert isinstance(calls[1].error, QueueEmpty)
+    log = [(e.ticket_id, e.kind, e.status, e.counter_id, e.actor_id, e.at, e.data)
+           for e in db.session.scalars(select(TicketEvent).where(TicketEvent.kind != "issued")
+                                       .order_by(TicketEvent.id))]
+    assert log == [
+        (first, "called", "called", c1.id, ana.id, at(9), {}),
+        (second, "called", "called", c2.id, besnik.id, at(9), {}),
+        (first, "finished", "done", c1.id, ana.id, at(9, 5),
+         {"outcome": "referred", "auto": True}),
+        (third, "called", "called", c1.id, ana.id, at(9, 5), {}),
+    ]
+    tickets = {t.id: t for t in db.session.scalars(select(Ticket))}
+    assert (tickets[first].status, tickets[first].outcome) == ("done", "referred")
+    assert tickets[first].finished_at == at(9, 5)
+    assert (tickets[second].status, tickets[second].counter_id) == ("called", c2.id)
+    assert (tickets[third].status, tickets[third].called_at) == ("called", at(9, 5))
 
 
 def test_a_group_whose_claims_fail_changes_nothing_and_the_connection_goes_on(pg_app):
