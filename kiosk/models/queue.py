@@ -119,19 +119,26 @@ class Ticket(db.Model):
 
 
 class TicketEvent(db.Model):
-    """One transition of one ticket: append-only, never updated or deleted."""
+    """One transition of one ticket: append-only, never updated or deleted.
+
+    The office, counter and clerk (actor) are the ids they had, not foreign keys: a call
+    writes two events, and each key made PostgreSQL check and lock the row it names (six
+    checks a call, every process's calls locking the same office row: 0.1 ms of a claim's
+    0.35 on the server, 2-4 ms of a 20-call group's 22). Offices, counters and people are
+    deactivated, never deleted, and the rules write ids of rows read in the same
+    transaction. The ticket stays a key."""
 
     __table_args__ = (Index("ix_ticket_event_office_at", "office_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
-    office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
+    office_id: Mapped[int] = mapped_column()
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # "issued", "called", "recalled", "no_show", "finished", "closed", ...
     kind: Mapped[str] = mapped_column(String(24))
     status: Mapped[str] = mapped_column(String(16))  # the ticket's status after the event
-    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    counter_id: Mapped[int | None] = mapped_column()
+    actor_id: Mapped[int | None] = mapped_column()
     data: Mapped[dict] = mapped_column(JSON, default=dict)
 
     ticket: Mapped[Ticket] = relationship()
