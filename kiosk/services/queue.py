@@ -226,8 +226,8 @@ def call_next_many(session: Session, calls: list[NextCall]) -> None:
     ``error``, and a call that fails changes nothing. Every rule is checked before the
     call's claim, its first write. The calls share their statements: the counters' current
     tickets are read (and locked) in one, and the claims are sent together (``_claim_all``).
-    On PostgreSQL each claim also finishes what its counter served and writes both events
-    (``_claim_and_record``); on SQLite the tickets finished and the events are written
+    On PostgreSQL (psycopg) each claim also finishes what its counter served and writes both
+    events (``_claim_and_record``); on SQLite the tickets finished and the events are written
     after the claims, in one statement each.
 
     A claim waits for the claims before it when their outcome decides it: a second call of
@@ -235,7 +235,7 @@ def call_next_many(session: Session, calls: list[NextCall]) -> None:
     priority policy counts the last calls (``PriorityTurns.fixed``)."""
     session.flush()  # the statements below go past the ORM, which would have flushed
     current = _current_tickets(session, [call.counter for call in calls])
-    records = session.get_bind().dialect.name == "postgresql"  # the claims write the rest
+    records = session.get_bind().dialect.driver == "psycopg"  # the claims write the rest
     turns: dict[int, PriorityTurns] = {}
     finished, events = [], []  # for _write_finished, when the claims do not write them
     changed: set[int] = set()  # the tickets finished or called, when they do
@@ -330,8 +330,10 @@ def _claim_all(session: Session, claims: list[tuple[NextCall, bool, list[int]]],
                record: bool) -> list:
     """Claim each counter's next ticket, for each (call, priority first, the tickets its
     counter serves), in order: the ticket's id, office, status and priority, or None when
-    there was none to claim. With ``record`` (PostgreSQL), each claim that takes a ticket
-    also finishes those its counter served and writes both events (``_claim_and_record``).
+    there was none to claim. With ``record`` (PostgreSQL through psycopg), each claim that
+    takes a ticket also finishes those its counter served and writes both events
+    (``_claim_and_record``), so the log follows the order in which the claims took their
+    tickets (a claim made again, below, comes after the claims sent with it).
 
     On PostgreSQL through psycopg the claims go to the server together (its pipeline mode:
     one round trip for the lot instead of one each; the server still runs them one after the
@@ -424,6 +426,8 @@ def _driver_call(statement, params: dict, dialect) -> tuple[str, dict]:
     """The SQL and the driver's parameters for the statement, converted as SQLAlchemy would
     (the types' bind processors)."""
     sql, processors = _driver_sql(statement, dialect)
+    if params.keys() - processors.keys():  # a value for a constant would be lost
+        raise ValueError(f"not parameters of the statement: {params.keys() - processors.keys()}")
     return sql, {name: params[name] if process is None else process(params[name])
                  for name, process in processors.items()}
 
@@ -437,6 +441,8 @@ def _driver_sql(statement, dialect):
     compiled = statement.compile(dialect=dialect)
     sql, processors = str(compiled), {}
     for bind, name in compiled.bind_names.items():
+        if bind.callable or bind.expanding or bind.literal_execute:
+            raise ValueError(f"{name}: a parameter whose value is not known when compiled")
         if bind.required:
             processors[name] = (processors.get(name)
                                 or bind.type.dialect_impl(dialect).bind_processor(dialect))
@@ -489,15 +495,19 @@ def _claim_and_record(priority_first: bool, preference_levels: int):
     ).cte("finished")
     finished_data = bindparam("finished_data", type_=column.data.type)  # as _finishing's
     no_data = literal_column("'{}'", type_=column.data.type)
-    rows = union_all(  # in this order: the "finished" events before the "called" one
-        select(finished.c.id, finished.c.office_id, now, literal_column("'finished'"),
-               finished.c.status, counter, actor, finished_data),
-        select(claimed.c.id, claimed.c.office_id, now, literal_column("'called'"),
-               claimed.c.status, counter, actor, no_data),
-    )
-    events = insert(TicketEvent.__table__).from_select(
-        ["ticket_id", "office_id", "at", "kind", "status", "counter_id", "actor_id", "data"],
-        rows).cte("events")
+    names = ["ticket_id", "office_id", "at", "kind", "status", "counter_id", "actor_id", "data"]
+    rows = union_all(*(
+        select(*(value.label(name) for name, value in zip(names + ["o"], values, strict=True)))
+        for values in (
+            (finished.c.id, finished.c.office_id, now, literal_column("'finished'"),
+             finished.c.status, counter, actor, finished_data, literal_column("0")),
+            (claimed.c.id, claimed.c.office_id, now, literal_column("'called'"),
+             claimed.c.status, counter, actor, no_data, literal_column("1")),
+        )
+    )).subquery()
+    events = insert(TicketEvent.__table__).from_select(  # in the log's order, as on SQLite
+        names, select(*(rows.c[name] for name in names)).order_by(rows.c.o, rows.c.ticket_id),
+    ).cte("events")
     return select(*claimed.c).add_cte(events)
 
 

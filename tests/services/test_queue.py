@@ -549,6 +549,49 @@ def test_a_group_of_calls_logs_each_ticket_finished_and_called_with_clerk_and_ou
     assert (tickets[third].status, tickets[third].called_at) == ("called", at(9, 5))
 
 
+def test_a_claim_made_again_after_another_clerk_let_go_finishes_and_logs_in_its_turn(pg_app):
+    """Another clerk's transaction holds the only ticket a counter may call, and lets it go
+    just after the group's claims: the claim made again takes it, finishes what the counter
+    served and logs both, after the calls that took their tickets first."""
+    from sqlalchemy import event
+
+    from kiosk.extensions import db
+
+    factory = Factory(db.session)
+    office = factory.office(counters=2, services=(("BIRTH", "A"), ("TAX", "E")))
+    birth, tax = factory.service(office, "BIRTH"), factory.service(office, "TAX")
+    c1, c2 = sorted(office.counters, key=lambda c: c.number)
+    factory.serve_only(c1, birth)
+    factory.serve_only(c2, tax)
+    served = rules.issue_ticket(db.session, office, birth.id).id
+    rules.call_next(db.session, c1, now=at(9))
+    held = rules.issue_ticket(db.session, office, birth.id).id
+    taxed = rules.issue_ticket(db.session, office, tax.id).id
+    db.session.commit()
+    other_clerk = db.engine.connect()
+    other_clerk.execute(select(Ticket.id).where(Ticket.id == held).with_for_update())
+
+    def let_go(conn, cursor, statement, *args):  # once the claims have been sent
+        if "EXISTS" in statement and other_clerk.in_transaction():
+            other_clerk.rollback()
+
+    event.listen(db.engine, "before_cursor_execute", let_go)
+    try:
+        begin_write(db.session)
+        calls = [rules.NextCall(c1, now=at(9, 5)), rules.NextCall(c2, now=at(9, 5))]
+        rules.call_next_many(db.session, calls)
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", let_go)
+        other_clerk.close()
+
+    assert [call.ticket_id for call in calls] == [held, taxed]
+    log = [(e.ticket_id, e.kind, e.counter_id) for e in db.session.scalars(
+        select(TicketEvent).where(TicketEvent.at == at(9, 5)).order_by(TicketEvent.id))]
+    assert log == [(taxed, "called", c2.id), (served, "finished", c1.id), (held, "called", c1.id)]
+    assert db.session.get(Ticket, served).status == "done"
+
+
 def test_a_group_whose_claims_fail_changes_nothing_and_the_connection_goes_on(pg_app):
     """A claim of the pipeline fails (here a time without a zone, refused before it is
     sent): the error reaches the caller, and after the rollback nothing was claimed and the
