@@ -355,3 +355,19 @@ def print_background_load(seconds: float = 2.0) -> None:
     quiet = "" if share < 0.15 else "  (NOT QUIET: figures are skewed by other work)"
     print(f"machine before the bench: {share * 100:.0f}% of {os.cpu_count()} cores busy over "
           f"{seconds:g} s, load average {' '.join(load)}{quiet}", flush=True)
+    print(f"machine speed: {python_loop_ms():.0f} ms for a pure-Python loop of a million"
+          " additions (best of 5; compare figures only between runs of similar speed)",
+          flush=True)
+
+
+def python_loop_ms() -> float:
+    """The machine's speed for Python code right now: the best of five runs of a loop of a
+    million additions, in ms. The VMs these benches run on change speed by 2-3x over
+    minutes to hours; the figures of runs at different speeds do not compare."""
+    best = float("inf")
+    for _ in range(5):
+        t0, total = time.perf_counter(), 0
+        for i in range(1_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t0)
+    return best * 1000

@@ -333,6 +333,24 @@ def analyze(engine) -> None:
             conn.exec_driver_sql("ANALYZE")
 
 
+def print_round_trip(engine) -> None:
+    """The database's round trip now (``SELECT 1``, 500 times): on PostgreSQL, with the
+    machine's speed, what the figures of different runs can be compared by."""
+    if engine.dialect.name != "postgresql":
+        return
+    import sqlalchemy as sa
+
+    times = []
+    with engine.connect() as conn:
+        for _ in range(550):
+            t0 = time.perf_counter()
+            conn.execute(sa.text("SELECT 1")).scalar()
+            times.append(time.perf_counter() - t0)
+    times = sorted(times[50:])
+    print(f"PostgreSQL round trip (SELECT 1 through SQLAlchemy): p50 {c.pct(times, 50) * 1e6:.0f}"
+          f" µs, p99 {c.pct(times, 99) * 1e6:.0f} µs", flush=True)
+
+
 def settle() -> None:
     """Keep the cycle collector off what this process holds by now, as ``python -m kiosk``
     does once started (``gc.freeze()``): a full collection over the migrated, seeded process
@@ -492,6 +510,7 @@ def bench(kind: str, args) -> bool:
                 counter_ids = seed(engine, args.clerks, tickets, slug, args.matrix)
                 analyze(engine)
                 c.print_background_load()
+                print_round_trip(engine)
                 clerks = Clerks(engine, counter_ids, args.writer_lock,
                                 floor_office(engine, slug) if args.floor else None)
                 if not (args.separate or args.writer_lock or args.floor):
