@@ -124,8 +124,9 @@ def _derive_settings(app: Flask) -> None:
         # A server database: enough pooled connections for a busy process. A connection beyond
         # the pool is closed when returned, and a new PostgreSQL connection costs a backend
         # process (with SQLAlchemy's 5, issuing tickets at full speed spent much of its time
-        # connecting). 16 + 16 per process leaves room for several processes under
-        # PostgreSQL's default of 100 connections.
+        # connecting). 16 + 16 per process (and one or two of the calls group's own,
+        # services/call_group.py) leaves room for several processes under PostgreSQL's
+        # default of 100 connections.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("pool_size", 16)
         options.setdefault("max_overflow", 16)

@@ -141,6 +141,7 @@ def pg_app(tmp_path, postgres_database):
     with app.app_context():
         yield app
         _db.session.remove()
+        app.extensions["kiosk.call_group"].dispose()
         _db.engine.dispose()
 
 

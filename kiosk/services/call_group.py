@@ -19,8 +19,9 @@ import datetime as dt
 import logging
 import threading
 import time
+import weakref
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, create_engine, select
 from sqlalchemy.orm import Session, defer, joinedload
 
 from ..database import begin_write
@@ -51,13 +52,36 @@ class _Call:
 
 
 class CallGroup:
-    """"Call next" for the threads of one process, written in groups; one per engine."""
+    """"Call next" for the threads of one process, written in groups; one per engine.
+
+    On PostgreSQL the groups are written on a connection of their own (``writer_engine``),
+    not the requests' pool: psycopg deallocates every statement a connection has prepared
+    when a transaction on it is rolled back, as every read-only request's is when its session
+    closes, so in the shared pool the claims were in effect never prepared, and planned anew
+    for each call (a 20-call group alone: p50 16.7 ms on rotating connections, 14.4-15.9 on
+    one). On SQLite the app's engine serves, whose writers queue on one in-process lock."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._own_engine: Engine | None = None  # PostgreSQL: made at the first write
         self._mutex = threading.Lock()
         self._queued: list[_Call] = []
         self._writing = False  # a clerk's thread is writing a group now
+
+    def writer_engine(self) -> Engine:
+        """The engine the groups are written with (see the class)."""
+        if self.engine.dialect.name == "sqlite":
+            return self.engine
+        if self._own_engine is None:  # only the writing thread gets here
+            self._own_engine = create_engine(self.engine.url, pool_size=1, max_overflow=1,
+                                             pool_pre_ping=True)
+            weakref.finalize(self, self._own_engine.dispose)
+        return self._own_engine
+
+    def dispose(self) -> None:
+        """Close the groups' own connection (PostgreSQL); the next write opens it again."""
+        if self._own_engine is not None:
+            self._own_engine.dispose()
 
     def call_next(
         self,
@@ -126,7 +150,8 @@ class CallGroup:
                 call.woken.set()
 
     def _write(self, group: list[_Call]) -> None:
-        with Session(self.engine, expire_on_commit=False) as session:  # rolls back on error
+        engine = self.writer_engine()
+        with Session(engine, expire_on_commit=False) as session:  # rolls back on error
             begin_write(session)
             counters = {c.id: c for c in session.scalars(
                 _COUNTERS, {"ids": list({call.counter_id for call in group})}).unique()}

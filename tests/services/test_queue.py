@@ -324,12 +324,36 @@ def test_clerks_calling_through_the_group_call_every_ticket_exactly_once(any_app
 
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(clerk, counter_ids))
+    group.dispose()
     _assert_called_once_each(db, results, 200)
     # every counter ends serving the last ticket it called
     serving = dict(db.session.execute(
         select(Ticket.counter_id, Ticket.id).where(Ticket.status == TicketStatus.CALLED)
     ).all())
     assert serving == {cid: r[-1] for cid, r in zip(counter_ids, results, strict=True) if r}
+
+
+def test_the_group_keeps_its_claims_prepared_whatever_the_requests_roll_back(pg_app):
+    """psycopg deallocates a connection's prepared statements when a transaction on it rolls
+    back, as every read-only request's does. The process's calls group writes on a
+    connection of its own, so its claims stay prepared, planned once, between calls."""
+    from sqlalchemy import text
+
+    from kiosk.extensions import db
+
+    counter_ids = _eight_counters_and_waiting(40)
+    group = pg_app.extensions["kiosk.call_group"]
+    for _ in range(8):  # psycopg prepares a statement at its 5th run with the same types
+        for counter_id in counter_ids[:2]:
+            group.call_next(counter_id)
+            for _ in range(3):  # the requests meanwhile: read, then roll back
+                db.session.scalar(select(func.count(Ticket.id)))
+                db.session.rollback()
+    with group.writer_engine().connect() as conn:  # the group's one connection
+        plans = conn.execute(text(
+            "SELECT generic_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE '%UPDATE ticket SET status=%called_at%'")).scalars().all()
+    assert plans and max(plans) >= 5, plans
 
 
 def test_a_clerks_error_in_a_shared_transaction_reaches_that_clerk_only(app):
