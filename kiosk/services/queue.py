@@ -341,7 +341,7 @@ def _claim_all(session: Session, claims: list[tuple[NextCall, bool, list[int]]],
     that finds nothing is made again alone: its queue may be empty, or another transaction
     may hold the ticket it wanted (SKIP LOCKED), which is retried up to ``CALL_RETRIES`` times.
 
-    On PostgreSQL the claims are planned once per connection (``_GENERIC_PLANS``, for the
+    Through psycopg the claims are planned once per connection (``_GENERIC_PLANS``, for the
     claims only). A statement the driver has prepared is planned anew for each call's values
     while PostgreSQL deems that plan cheaper than the generic one; with the statistics
     autovacuum gathers it does so for the claim for good, and planning cost more than the
@@ -366,13 +366,8 @@ def _claim_all(session: Session, claims: list[tuple[NextCall, bool, list[int]]],
     if connection.dialect.driver == "psycopg":  # the plan settings in the same round trip
         rows = _pipelined(connection, [(_GENERIC_PLANS, {}), *prepared, (_DEFAULT_PLANS, {})])
         rows = [_Claimed(*row) if row else None for row in rows[1:-1]]
-    else:
-        postgresql = connection.dialect.name == "postgresql"
-        if postgresql:
-            connection.execute(_GENERIC_PLANS)
+    else:  # SQLite (or a driver that prepares nothing on the server)
         rows = [connection.execute(claim, params).one_or_none() for claim, params in prepared]
-        if postgresql:
-            connection.execute(_DEFAULT_PLANS)
     for i, (claim, params) in enumerate(prepared):
         for _ in range(CALL_RETRIES - 1):
             if rows[i] is not None or not session.scalar(_ANY_CALLABLE, params):
@@ -493,18 +488,21 @@ def _claim_and_record(priority_first: bool, preference_levels: int):
                 outcome=bindparam("finished_outcome"))  # "outcome" would set the claim's too
         .returning(Ticket.id, Ticket.office_id, Ticket.status)
     ).cte("finished")
-    finished_data = bindparam("finished_data", type_=column.data.type)  # as _finishing's
-    no_data = literal_column("'{}'", type_=column.data.type)
+
+    def event_rows(tickets, kind: str, data, order: int):
+        """The events of ``tickets`` (a CTE's rows), as ``ticket_event``'s columns."""
+        return select(
+            tickets.c.id.label("ticket_id"), tickets.c.office_id.label("office_id"),
+            now.label("at"), literal_column(f"'{kind}'").label("kind"),
+            tickets.c.status.label("status"), counter.label("counter_id"),
+            actor.label("actor_id"), data.label("data"), literal_column(str(order)).label("o"))
+
+    rows = union_all(
+        event_rows(finished, "finished",
+                   bindparam("finished_data", type_=column.data.type), 0),  # as _finishing's
+        event_rows(claimed, "called", literal_column("'{}'", type_=column.data.type), 1),
+    ).subquery()
     names = ["ticket_id", "office_id", "at", "kind", "status", "counter_id", "actor_id", "data"]
-    rows = union_all(*(
-        select(*(value.label(name) for name, value in zip(names + ["o"], values, strict=True)))
-        for values in (
-            (finished.c.id, finished.c.office_id, now, literal_column("'finished'"),
-             finished.c.status, counter, actor, finished_data, literal_column("0")),
-            (claimed.c.id, claimed.c.office_id, now, literal_column("'called'"),
-             claimed.c.status, counter, actor, no_data, literal_column("1")),
-        )
-    )).subquery()
     events = insert(TicketEvent.__table__).from_select(  # in the log's order, as on SQLite
         names, select(*(rows.c[name] for name in names)).order_by(rows.c.o, rows.c.ticket_id),
     ).cte("events")
