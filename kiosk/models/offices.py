@@ -13,6 +13,7 @@ from .types import I18nText, UTCDateTime, pick
 
 if TYPE_CHECKING:
     from .catalogue import CounterService, OfficeService
+    from .people import User
     from .queue import Queue
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -116,6 +117,8 @@ class Counter(db.Model):
     office: Mapped[Office] = relationship(back_populates="counters")
     # The counter's row of the service x counter matrix (read by call next's claim).
     matrix: Mapped[list[CounterService]] = relationship(viewonly=True)
+    # Who holds it (read with the counters by call next's group); set clerk_id to change it.
+    clerk: Mapped[User | None] = relationship(viewonly=True)
 
 
 class CounterEvent(db.Model):

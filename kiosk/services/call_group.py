@@ -5,7 +5,7 @@ writer; on PostgreSQL the calls meet on the same rows), and the last clerk waite
 BEGINs, COMMITs and hand-overs between threads. Here the first clerk to arrive waits while
 others keep arriving (``_gather``) and writes their calls with its own; those who arrive
 while it writes queue, and the first of them then writes all the queued calls in one
-transaction ("flat combining"), reading their counters and clerks in one query each, and
+transaction ("flat combining"), reading their counters, with their clerks, in one query, and
 making the calls with ``queue.call_next_many``, which shares their statements. One clerk's
 error (a second click, a counter on a break, nobody waiting) reaches that clerk only: a call
 that fails changes nothing, and the others go on.
@@ -155,9 +155,10 @@ class CallGroup:
             begin_write(session)
             counters = {c.id: c for c in session.scalars(
                 _COUNTERS, {"ids": list({call.counter_id for call in group})}).unique()}
-            clerk_ids = list({call.clerk_id for call in group} - {None})
-            clerks = {u.id: u for u in session.scalars(
-                _CLERKS, {"ids": clerk_ids})} if clerk_ids else {}
+            clerks = {c.clerk.id: c.clerk for c in counters.values() if c.clerk}
+            others = list({call.clerk_id for call in group} - {None} - clerks.keys())
+            if others:  # clerks who hold none of the counters (yet): a clerk sitting down
+                clerks.update((u.id, u) for u in session.scalars(_CLERKS, {"ids": others}))
             calls = []  # (the clerk's press, the rules' call) for the calls that may go on
             for call in group:
                 try:
@@ -171,15 +172,17 @@ class CallGroup:
 
 
 # Built once (building and caching a statement costs more than a small group's calls). One
-# query for the counters, their office and matrix rows (a second query for the matrix rows
-# cost 1.5 ms of a 20-call group's 15 on PostgreSQL), without the names, addresses and hours
-# the calls do not read: their JSON was decoded again for every joined row (with matrix rows,
-# reading 20 counters took 5.3 ms instead of 3.0).
+# query for the counters, their office, matrix rows and clerks (a second query for the matrix
+# rows cost 1.5 ms of a 20-call group's 15 on PostgreSQL, one for the clerks 0.8), without the
+# names, addresses and hours the calls do not read: their JSON was decoded again for every
+# joined row (with matrix rows, reading 20 counters took 5.3 ms instead of 3.0).
 _COUNTERS = (select(Counter)
              .options(defer(Counter.name), defer(Counter.location),
                       joinedload(Counter.office).load_only(
                           Office.id, Office.priority_policy, Office.priority_every),
-                      joinedload(Counter.matrix))
+                      joinedload(Counter.matrix),
+                      joinedload(Counter.clerk).load_only(User.id, User.username,
+                                                          User.display_name))
              .where(Counter.id.in_(bindparam("ids", expanding=True))))
 _CLERKS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
 
