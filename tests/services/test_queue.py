@@ -333,6 +333,44 @@ def test_clerks_calling_through_the_group_call_every_ticket_exactly_once(any_app
     assert serving == {cid: r[-1] for cid, r in zip(counter_ids, results, strict=True) if r}
 
 
+def test_a_group_knows_each_clerk_whether_they_hold_their_counter_or_sit_down(any_app):
+    """Calls written as one group: a clerk at her own counter calls; a clerk at a closed
+    counter (nobody's) sits down: it opens, becomes his and the call is logged as his; a
+    clerk at a counter a colleague took over is told who, and nothing is done there."""
+    from kiosk.extensions import db
+    from kiosk.models import CounterEvent
+    from kiosk.services.call_group import CallGroup, _Call
+
+    factory = Factory(db.session)
+    office = factory.office(counters=3, services=(("BIRTH", "A"),))
+    birth = factory.service(office, "BIRTH")
+    c1, c2, c3 = sorted(office.counters, key=lambda c: c.number)
+    ana, besnik, vesna = (factory.user(name, office=office) for name in ("ana", "besnik", "vesna"))
+    rules.open_counter(db.session, c1, clerk=ana)
+    rules.open_counter(db.session, c3, clerk=ana)
+    rules.open_counter(db.session, c3, clerk=vesna)  # vesna took c3 over from ana
+    first, second = (rules.issue_ticket(db.session, office, birth.id).id for _ in "12")
+    db.session.commit()
+    group = CallGroup(db.engine)
+    calls = [_Call(c1.id, ana.id, "served", rules.NOT_GIVEN, at(9)),
+             _Call(c2.id, besnik.id, "served", rules.NOT_GIVEN, at(9)),
+             _Call(c3.id, ana.id, "served", rules.NOT_GIVEN, at(9))]
+    group._write(calls)  # the three as one group, as when they press at the same moment
+    group.dispose()
+
+    assert [call.ticket_id for call in calls] == [first, second, None]
+    assert isinstance(calls[2].error, CounterTaken)
+    assert calls[2].error.params == {"name": "Vesna"}
+    db.session.rollback()  # read what the group wrote (SQLite: a transaction's snapshot)
+    assert (c2.status, c2.clerk_id, c3.clerk_id) == ("open", besnik.id, vesna.id)
+    assert rules.current_ticket(db.session, c3) is None
+    actors = {(e.ticket_id, e.kind): (e.counter_id, e.actor_id)
+              for e in db.session.scalars(select(TicketEvent).where(TicketEvent.kind == "called"))}
+    assert actors == {(first, "called"): (c1.id, ana.id), (second, "called"): (c2.id, besnik.id)}
+    opened = db.session.scalars(select(CounterEvent).where(CounterEvent.counter_id == c2.id)).all()
+    assert [(e.kind, e.actor_id) for e in opened] == [("open", besnik.id)]
+
+
 def test_the_group_keeps_its_claims_prepared_whatever_the_requests_roll_back(pg_app):
     """psycopg deallocates a connection's prepared statements when a transaction on it rolls
     back, as every read-only request's does. The process's calls group writes on a
