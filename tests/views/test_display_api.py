@@ -88,3 +88,27 @@ def test_api_errors_follow_the_requested_language(client, office):
         headers={"Accept-Language": "en"},
     )
     assert "not offered" in response.get_json()["error"]["message"]
+
+
+def test_a_board_with_many_services_waiting_sums_those_it_has_no_room_for(
+    client, factory, db, auth
+):
+    """Landscape has room for two rows of the waiting list: with more than four services
+    waiting, three are named and the fourth place sums the rest; portrait names eight, then
+    sums the rest (the stylesheet shows one or the other)."""
+    import re
+
+    codes = [(f"S{i}", "AEKMTX"[i % 6]) for i in range(10)]
+    office = factory.office("lobby", services=tuple(codes))
+    for i, (code, _) in enumerate(codes):
+        for _ in range(i + 1):  # S0: 1 waiting, S1: 2, ... S9: 10
+            rules.issue_ticket(db.session, office, factory.service(office, code).id)
+    factory.user("manager", role="admin")
+    db.session.commit()
+    auth.login("manager")
+    html = client.get("/display/lobby/board", headers={"HX-Request": "true"}).get_data(
+        as_text=True)
+    assert 'class="d-waiting-list d-waiting-many"' in html
+    assert len(re.findall(r'<li class="d-waiting-item">', html)) == 8
+    assert re.search(r'd-waiting-more-short">\+ (\d+)<', html).group(1) == str(sum(range(4, 11)))
+    assert re.search(r'd-waiting-more-long">\+ (\d+)<', html).group(1) == str(9 + 10)
