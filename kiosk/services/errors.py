@@ -49,6 +49,11 @@ class InvalidTransition(KioskError):
     message = N_("This ticket cannot be changed that way now.")
 
 
+class TicketGone(InvalidTransition):
+    message = N_("This ticket is no longer being served here: it was finished or moved"
+                 " meanwhile, perhaps in another window. Nothing was done.")
+
+
 class WrongCounter(KioskError):
     message = N_("This ticket is being served at another counter.")
 

@@ -60,6 +60,7 @@ from .errors import (
     QueueFull,
     ServiceNotOffered,
     ServiceUnavailable,
+    TicketGone,
     WrongCounter,
 )
 from .estimates import estimate_wait
@@ -102,20 +103,7 @@ def issue_ticket(
     wait quoted to the citizen is kept on the ticket.
     """
     now = now or utcnow()
-    offer = session.scalar(
-        select(OfficeService)
-        .join(Service)
-        .where(
-            OfficeService.office_id == office.id,
-            OfficeService.service_id == service_id,
-            OfficeService.active.is_(True),
-            Service.status == "published",
-        )
-    )
-    if offer is None:
-        raise ServiceUnavailable()
-    if not is_offered(offer.service, local_now(now, office.timezone).date()):
-        raise ServiceNotOffered()  # retired, or outside its validity on the office's date
+    offer = _offer(session, office, service_id, now)
     if priority and not offer.service.priority_allowed:
         raise InvalidInput(N_("Priority tickets are not issued for this service."))
     if check_hours and not issuing_state(office, now).open:
@@ -144,6 +132,25 @@ def issue_ticket(
     _record(session, ticket, "issued", now=now, service_id=service_id, priority=priority,
             expected=estimate.expected)
     return ticket
+
+
+def _offer(session: Session, office: Office, service_id: int, now: dt.datetime) -> OfficeService:
+    """The office's offer of a service that takes tickets now (issued, or transferred to)."""
+    offer = session.scalar(
+        select(OfficeService)
+        .join(Service)
+        .where(
+            OfficeService.office_id == office.id,
+            OfficeService.service_id == service_id,
+            OfficeService.active.is_(True),
+            Service.status == "published",
+        )
+    )
+    if offer is None:
+        raise ServiceUnavailable()
+    if not is_offered(offer.service, local_now(now, office.timezone).date()):
+        raise ServiceNotOffered()  # retired, or outside its validity on the office's date
+    return offer
 
 
 def _next_number(session: Session, queue: Queue, day: dt.date) -> int:
@@ -522,11 +529,14 @@ def call_ticket(
     *,
     clerk: User | None = None,
     now: dt.datetime | None = None,
+    outcome: str = "served",
     seen: int | None | object = NOT_GIVEN,
 ) -> Ticket:
-    """Call one particular waiting ticket to this counter, out of turn (``seen``: as for
-    ``call_next``)."""
+    """Call one particular waiting ticket to this counter, out of turn; the ticket it was
+    serving is finished with ``outcome`` (``outcome`` and ``seen``: as for ``call_next``)."""
     now = now or utcnow()
+    if outcome not in OUTCOMES:
+        raise InvalidInput(N_("Choose how the visit ended."))
     _ready_to_call(session, counter, clerk, now)
     ticket = _locked_ticket(session, ticket_id, counter.office_id)
     if ticket.status != TicketStatus.WAITING:
@@ -535,7 +545,7 @@ def call_ticket(
     current = _current_tickets(session, [counter])[counter.id]
     _check_seen(seen, current)
     finished, events = [], []
-    _finishing(current, counter, clerk=clerk, now=now, outcome="served", into=(finished, events))
+    _finishing(current, counter, clerk=clerk, now=now, outcome=outcome, into=(finished, events))
     _write_finished(session, finished, events)
     ticket.status = TicketStatus.CALLED
     ticket.counter_id = counter.id
@@ -676,17 +686,8 @@ def transfer(
     if service_id is None and to_counter_id is None:
         raise InvalidInput(N_("Choose a service or a counter to transfer the ticket to."))
     ticket = _serving_ticket(session, counter, ticket_id, allow_parked=True)
-    if service_id is not None:
-        offered = session.scalar(
-            select(OfficeService.id).where(
-                OfficeService.office_id == counter.office_id,
-                OfficeService.service_id == service_id,
-                OfficeService.active.is_(True),
-            )
-        )
-        if offered is None:
-            raise ServiceUnavailable()
-        ticket.service_id = service_id
+    if service_id is not None:  # one the office takes tickets for now (not a draft)
+        ticket.service_id = _offer(session, counter.office, service_id, now).service_id
     if to_counter_id is not None:
         target = session.get(Counter, to_counter_id)
         if target is None or target.office_id != counter.office_id or not target.active:
@@ -901,6 +902,8 @@ def _serving_ticket(session, counter, ticket_id, *, allow_parked=False) -> Ticke
     ticket = _locked_ticket(session, ticket_id, counter.office_id)
     allowed = (TicketStatus.CALLED, TicketStatus.PARKED) if allow_parked else (TicketStatus.CALLED,)
     if ticket.status not in allowed:
+        if ticket.status != TicketStatus.PARKED:  # finished, or sent back to the queue
+            raise TicketGone()
         raise InvalidTransition()
     if ticket.counter_id != counter.id:
         raise WrongCounter()

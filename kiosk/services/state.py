@@ -154,14 +154,20 @@ def waiting_by_service(
     service_ids: list[int] | None = None,
     *,
     waiting_only: bool = False,
+    counter: Counter | None = None,
 ) -> list[ServiceWaiting]:
     """Each active service of the office with how many wait for it and since when
-    (``waiting_only``: only those with somebody waiting)."""
+    (``waiting_only``: only those with somebody waiting; ``counter``: only the tickets that
+    counter may call, not those sent to another counter)."""
+    condition = waiting_filter(office.id, service_ids)
+    if counter is not None:
+        condition = and_(condition, or_(Ticket.target_counter_id.is_(None),
+                                        Ticket.target_counter_id == counter.id))
     counts = {
         sid: (n, oldest)
         for sid, n, oldest in session.execute(
             select(Ticket.service_id, func.count(), func.min(Ticket.issued_at))
-            .where(waiting_filter(office.id, service_ids))
+            .where(condition)
             .group_by(Ticket.service_id)
         )
     }
@@ -198,12 +204,17 @@ def waiting_by_service(
 
 
 def counter_waiting(session: Session, counter: Counter) -> list[ServiceWaiting]:
-    """The waiting per service for the services this counter serves."""
-    return waiting_by_service(session, counter.office, served_service_ids(session, counter))
+    """The waiting per service for the services this counter serves: the tickets it may
+    call (those sent to another counter wait for that one)."""
+    return waiting_by_service(session, counter.office, served_service_ids(session, counter),
+                              counter=counter)
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:
-    """How many waiting tickets of the same queue will be called before this one."""
+    """How many waiting tickets of the same line will be called before this one: the line
+    is the queue of the ticket's service now (a transfer to another service moves the ticket
+    into that service's line, though it keeps its number); a ticket sent to a particular
+    counter waits only behind the tickets sent there."""
     if ticket.status != TicketStatus.WAITING:
         return 0
     older = or_(
@@ -215,13 +226,24 @@ def people_ahead(session: Session, ticket: Ticket) -> int:
         earlier = and_(Ticket.priority.is_(True), older)
     else:
         earlier = or_(Ticket.priority.is_(True), older)
+    if ticket.target_counter_id is not None:
+        same_line = Ticket.target_counter_id == ticket.target_counter_id
+    else:
+        line = (select(OfficeService.queue_id)
+                .where(OfficeService.office_id == ticket.office_id,
+                       OfficeService.service_id == ticket.service_id)
+                .scalar_subquery())
+        same_line = Ticket.service_id.in_(
+            select(OfficeService.service_id).where(OfficeService.office_id == ticket.office_id,
+                                                   OfficeService.queue_id == line))
     return session.scalar(
         select(func.count())
         .select_from(Ticket)
         .where(
-            Ticket.queue_id == ticket.queue_id,
+            Ticket.office_id == ticket.office_id,
             Ticket.status == TicketStatus.WAITING,
             Ticket.id != ticket.id,
+            same_line,
             earlier,
         )
     )

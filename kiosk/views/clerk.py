@@ -16,6 +16,8 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import Counter, Office, OfficeService, Role, Ticket, TicketStatus, User
 from ..services import queue as rules
+from ..services.catalogue import is_offered
+from ..services.clock import local_now
 from ..services.routing import CALLABLE, call_order, priority_turn, routing_params
 from ..services.state import counter_waiting, office_state, office_version
 from .common import counter_for_clerk, form_int, roles_required, writes_on_its_own
@@ -101,12 +103,7 @@ def workstation_context(counter: Counter) -> dict:
         "parked": parked,
         "history": history,
         "other_counters": [c for c in office.counters if c.active and c.id != counter.id],
-        "offers": db.session.scalars(
-            select(OfficeService)
-            .options(joinedload(OfficeService.service), joinedload(OfficeService.queue))
-            .where(OfficeService.office_id == office.id, OfficeService.active.is_(True))
-            .order_by(OfficeService.position, OfficeService.id)
-        ).all(),
+        "offers": offered_now(office),
         "outcomes": rules.OUTCOMES,
         "outcome_labels": OUTCOME_LABELS,
         "break_reasons": rules.BREAK_REASONS,
@@ -116,6 +113,19 @@ def workstation_context(counter: Counter) -> dict:
         "taken_by": rules.holder_instead_of(db.session, counter, current_user),
         "now": rules.utcnow(),
     }
+
+
+def offered_now(office: Office) -> list[OfficeService]:
+    """The services a clerk may issue a ticket for or transfer one to: those the office's
+    kiosks offer today (not a draft, not retired, within their dates)."""
+    today = local_now(rules.utcnow(), office.timezone).date()
+    offers = db.session.scalars(
+        select(OfficeService)
+        .options(joinedload(OfficeService.service), joinedload(OfficeService.queue))
+        .where(OfficeService.office_id == office.id, OfficeService.active.is_(True))
+        .order_by(OfficeService.position, OfficeService.id)
+    ).all()
+    return [offer for offer in offers if is_offered(offer.service, today)]
 
 
 @bp.get("/counters/<int:counter_id>")
@@ -195,7 +205,8 @@ def ticket_action(counter_id: int, ticket_id: int, action: str):
     counter = counter_at_desk(counter_id)
     form, me = request.form, current_user
     if action == "call":
-        rules.call_ticket(db.session, counter, ticket_id, clerk=me, seen=_seen_ticket())
+        rules.call_ticket(db.session, counter, ticket_id, clerk=me,
+                          outcome=form.get("outcome") or "served", seen=_seen_ticket())
     elif action == "recall":
         rules.recall(db.session, counter, ticket_id, clerk=me)
     elif action == "no-show":

@@ -102,7 +102,8 @@
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     var elt = event.detail.elt;
     if ((status === 404 || status === 409) && elt && elt.closest && elt.closest("#workstation")) {
-      htmx.trigger(document.body, "resync");
+      // once the refused request is over: while it is in flight a refresh would be dropped
+      setTimeout(function () { htmx.trigger(document.body, "resync"); }, 0);
     }
   });
 })();

@@ -212,3 +212,30 @@ def test_a_clerk_works_through_tickets_with_the_keyboard_alone(server, new_conte
              new KeyboardEvent(type, {key: "н", code: "KeyN", bubbles: true})))"""
     )
     expect(current).to_have_text(a5)
+
+
+@pytest.mark.browser
+def test_pressing_call_next_twice_in_a_row_calls_one_ticket_and_raises_no_alarm(
+    server, new_context
+):
+    """A second N while the first call is on its way is dropped in the browser: one ticket is
+    called, and the clerk is not told (wrongly) that the counter changed meanwhile."""
+    first, second = (issue_ticket(server, BIRTH_CERTIFICATE)["code"] for _ in range(2))
+    page = new_context(CLERK_VIEWPORT).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(page, server, "ana")
+    page.locator(".counter-tile").filter(
+        has=page.locator(".counter-tile-no").filter(has_text=re.compile(r"^\s*1\s*$"))
+    ).click()
+    expect(page).to_have_url(re.compile(r"/clerk/counters/\d+$"))
+    wait_live(page)
+    wait_idle(page)
+    page.keyboard.press("n")
+    page.keyboard.press("n")  # at once: the first call is still on its way
+    expect(page.locator("#current .ws-ticket")).to_have_text(first)
+    wait_idle(page)
+    expect(page.locator("#queue ol.ws-list .ws-code")).to_have_text([second])
+    expect(page.locator("#alerts .alert")).to_have_count(0)
+    assert service_waiting(server, BIRTH_CERTIFICATE) == 1
+    assert errors == []

@@ -157,7 +157,8 @@ def test_acting_on_a_ticket_finished_or_transferred_in_another_tab_is_refused(ha
     expect(ana.locator("#current .ws-ticket")).to_have_text("—")
     wait_idle(stale)
     stale.keyboard.press("r")
-    expect(stale.locator("#alerts")).to_contain_text("This ticket cannot be changed that way now.")
+    expect(stale.locator("#alerts")).to_contain_text(
+        "This ticket is no longer being served here: it was finished or moved meanwhile")
     expect(stale.locator("#current .ws-ticket")).to_have_text("—")  # brought up to date
     history = ana.locator("#history li")
     expect(history).to_have_count(1)
@@ -181,7 +182,8 @@ def test_acting_on_a_ticket_finished_or_transferred_in_another_tab_is_refused(ha
 
     wait_idle(stale)
     stale.keyboard.press("x")
-    expect(stale.locator("#alerts")).to_contain_text("This ticket cannot be changed that way now.")
+    expect(stale.locator("#alerts")).to_contain_text(
+        "This ticket is no longer being served here: it was finished or moved meanwhile")
     expect(stale.locator("#current .ws-ticket")).to_have_text("—")
     expect(stale.locator("#history li")).to_have_count(1)  # no no-show recorded
     expect(sent).to_contain_text("sent to you")

@@ -216,3 +216,68 @@ def test_quoted_wait_is_kept_on_the_ticket_and_grows_with_the_queue(db, factory,
     assert first.quoted_wait_min == 0
     assert last.quoted_wait_max > last.quoted_wait_min >= 0
     assert last.quoted_wait_max > first.quoted_wait_max
+
+
+def test_calling_a_given_ticket_finishes_the_one_served_with_the_clerks_outcome(
+    db, factory, office, svc
+):
+    served = issue(db, office, svc["BIRTH"], 0)
+    issue(db, office, svc["BIRTH"], 1)
+    chosen = issue(db, office, svc["BIRTH"], 2)
+    counter = factory.counter(office)
+    rules.call_next(db.session, counter, now=at(3))
+    with pytest.raises(InvalidInput):
+        rules.call_ticket(db.session, counter, chosen.id, outcome="brilliant", now=at(4))
+    assert served.status == TicketStatus.CALLED  # refused: nothing changed
+    rules.call_ticket(db.session, counter, chosen.id, outcome="referred", now=at(4))
+    assert (served.status, served.outcome) == (TicketStatus.DONE, "referred")
+
+
+def test_no_transfer_to_a_service_the_office_does_not_offer_today(db, factory, office, svc):
+    from kiosk.models import Service
+    from kiosk.services.errors import ServiceNotOffered, ServiceUnavailable
+
+    ticket = issue(db, office, svc["BIRTH"], 0)
+    counter = factory.counter(office)
+    rules.call_next(db.session, counter, now=at(1))
+    db.session.get(Service, svc["TAX"]).status = "draft"
+    with pytest.raises(ServiceUnavailable):
+        rules.transfer(db.session, counter, ticket.id, service_id=svc["TAX"], now=at(2))
+    db.session.get(Service, svc["BUILD"]).valid_to = dt.date(2026, 11, 22)  # retired yesterday
+    with pytest.raises(ServiceNotOffered):
+        rules.transfer(db.session, counter, ticket.id, service_id=svc["BUILD"], now=at(2))
+    assert (ticket.status, ticket.service_id) == (TicketStatus.CALLED, svc["BIRTH"])
+
+
+def test_acting_on_a_ticket_finished_meanwhile_says_so(db, factory, office, svc):
+    from kiosk.services.errors import TicketGone
+
+    ticket = issue(db, office, svc["BIRTH"], 0)
+    counter = factory.counter(office)
+    rules.call_next(db.session, counter, now=at(1))
+    rules.finish(db.session, counter, ticket.id, now=at(2))  # in another window
+    for act in (rules.finish, rules.recall, rules.park, rules.mark_no_show):
+        with pytest.raises(TicketGone):
+            act(db.session, counter, ticket.id)
+    assert ticket.status == TicketStatus.DONE
+
+
+def test_people_ahead_follow_the_ticket_into_the_line_it_was_transferred_to(
+    db, factory, office, svc
+):
+    from kiosk.services.state import people_ahead
+
+    moved = issue(db, office, svc["BIRTH"], 0)  # queue A
+    birth = issue(db, office, svc["BIRTH"], 1)
+    taxes = [issue(db, office, svc["TAX"], m) for m in (2, 3)]  # queue E
+    c1, c2 = factory.counter(office, 1), factory.counter(office, 2)
+    assert people_ahead(db.session, birth) == 1
+    rules.call_ticket(db.session, c1, moved.id, now=at(4))
+    rules.transfer(db.session, c1, moved.id, service_id=svc["TAX"], position="end", now=at(5))
+    assert people_ahead(db.session, birth) == 0  # A001 waits in line E now
+    assert people_ahead(db.session, moved) == 2  # behind both tax tickets
+    assert people_ahead(db.session, taxes[1]) == 1
+    rules.open_counter(db.session, c2, clerk=None, now=at(6))
+    rules.call_ticket(db.session, c1, moved.id, now=at(7))
+    rules.transfer(db.session, c1, moved.id, to_counter_id=c2.id, now=at(8))
+    assert people_ahead(db.session, moved) == 0  # only counter 2 calls it, and first

@@ -331,3 +331,61 @@ def test_waits_read_in_whole_minutes_not_like_a_clock(desk, db, office, factory)
     assert re.search(r'data-format="\{n\} min">12 min</time>', page)  # oldest and in the list
     mk = client.get(base + "?lang=mk").get_data(as_text=True)
     assert re.search(r'data-format="\{n\} мин">12 мин</time>', mk)
+
+
+def test_calling_a_ticket_from_the_list_finishes_the_current_one_with_the_chosen_outcome(
+    desk, db
+):
+    client, base, (first, second) = desk
+    html = post(client, f"{base}/next").get_data(as_text=True)
+    call = re.search(rf'<button[^>]*hx-post="{base}/tickets/{second}/call"[^>]*>', html).group(0)
+    assert 'hx-include="#outcome"' in call and "#workstation:drop" in call
+    response = post(client, f"{base}/tickets/{second}/call",
+                    {"outcome": "referred", "seen": str(first)})
+    assert response.status_code == 200
+    assert (reload(db, first).status, reload(db, first).outcome) == ("done", "referred")
+    assert reload(db, second).status == TicketStatus.CALLED
+
+
+def test_the_counters_waiting_count_leaves_out_tickets_sent_to_another_counter(
+    desk, db, office, factory
+):
+    client, base, (first, second) = desk
+    colleague = factory.user("bojana", office=office)
+    rules.open_counter(db.session, office.counters[1], clerk=colleague)
+    db.session.commit()
+    post(client, f"{base}/next")
+    post(client, f"{base}/tickets/{first}/transfer", {"counter": str(office.counters[1].id)})
+    post(client, f"{base}/tickets/{first}/transfer", {})  # refused: nothing left to serve
+    html = client.get(f"{base}/queue", headers=HX).get_data(as_text=True)
+    assert re.search(r'id="waiting-total">\s*1\s*<', html), "A001 waits for counter 2 only"
+    assert html.count('/call"') == 1 and f"/tickets/{second}/call" in html
+
+
+def test_a_draft_service_is_neither_offered_at_the_desk_nor_a_transfer_target(
+    desk, db, office, factory
+):
+    client, base, (first, _) = desk
+    tax = factory.service(office, "TAX")
+    tax.status = "draft"
+    db.session.commit()
+    post(client, f"{base}/next")
+    html = client.get(base).get_data(as_text=True)
+    for select in ("issue-service", "transfer-service"):
+        options = re.search(rf'<select id="{select}".*?</select>', html, re.S).group(0)
+        assert f'<option value="{tax.id}"' not in options
+        assert f'<option value="{factory.service(office, "BIRTH").id}"' in options
+    refused = post(client, f"{base}/tickets/{first}/transfer", {"service": str(tax.id)})
+    assert refused.status_code == 404
+    assert "This service is not offered at this office." in refused.get_data(as_text=True)
+    assert reload(db, first).status == TicketStatus.CALLED
+
+
+def test_finishing_from_a_stale_window_says_the_ticket_was_finished_meanwhile(desk, db):
+    client, base, (first, _) = desk
+    post(client, f"{base}/next")
+    assert post(client, f"{base}/tickets/{first}/finish").status_code == 200  # another window
+    stale = post(client, f"{base}/tickets/{first}/finish", {"outcome": "referred"})
+    assert stale.status_code == 409
+    assert "no longer being served here" in stale.get_data(as_text=True)
+    assert (reload(db, first).status, reload(db, first).outcome) == ("done", "served")
