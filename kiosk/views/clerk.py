@@ -102,7 +102,7 @@ def workstation_context(counter: Counter) -> dict:
         "next_up": next_up,
         "parked": parked,
         "history": history,
-        "other_counters": [c for c in office.counters if c.active and c.id != counter.id],
+        "other_counters": _other_counters(counter),
         "offers": offered_now(office),
         "outcomes": rules.OUTCOMES,
         "outcome_labels": OUTCOME_LABELS,
@@ -147,6 +147,18 @@ def queue(counter_id: int):
     context = workstation_context(counter)
     return htmx.fragment(
         "clerk/_queue.html", trigger="resync" if context["taken_by"] else None, **context
+    )
+
+
+@bp.get("/counters/<int:counter_id>/transfer-counters")
+@roles_required(*STAFF)
+def transfer_counters(counter_id: int):
+    """The transfer dialog's counters with their states now."""
+    counter = counter_for_clerk(counter_id)
+    return htmx.fragment(
+        "clerk/_transfer_counters.html",
+        other_counters=_other_counters(counter),
+        counter_states=COUNTER_STATE_LABELS,
     )
 
 
@@ -263,6 +275,11 @@ def counter_at_desk(counter_id: int) -> Counter:
     counter = counter_for_clerk(counter_id)
     rules.check_holder(db.session, counter, current_user)
     return counter
+
+
+def _other_counters(counter: Counter) -> list[Counter]:
+    """The office's other counters in service, a transfer's possible targets."""
+    return [c for c in counter.office.counters if c.active and c.id != counter.id]
 
 
 def _transferred(ticket: Ticket, office: Office) -> str:

@@ -42,6 +42,10 @@
       dialog.showModal();
       var first = dialog.querySelector("select, input:checked, input, button");
       if (first) first.focus();
+      // Lists that may have changed since the page was drawn (the counters' states).
+      dialog.querySelectorAll("[data-refresh-on-open]").forEach(function (el) {
+        htmx.trigger(el, "refresh");
+      });
     }
   }
 
@@ -93,6 +97,35 @@
       var outcome = document.getElementById("outcome");
       if (outcome) outcome.focus();
     }
+  });
+
+  // A list refreshed while the clerk may already have chosen in it keeps the choice, if the
+  // choice is still on offer.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var list = event.detail.target;
+    if (list && list.matches && list.matches("select[data-refresh-on-open]")) {
+      list.dataset.chosen = list.value;
+    }
+  });
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var list = event.detail.target;
+    if (list && list.matches && list.matches("select[data-refresh-on-open]")) {
+      var chosen = list.dataset.chosen || "";
+      if (Array.prototype.some.call(list.options, function (o) {
+        return o.value === chosen && !o.disabled;
+      })) list.value = chosen;
+    }
+  });
+
+  // A message goes away by itself once read (the next action's message replaces it sooner):
+  // a notice after INFO_SECONDS, a refusal after ERROR_SECONDS, or when the clerk closes it.
+  var INFO_SECONDS = 8, ERROR_SECONDS = 20;
+  document.body.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("#alerts .alert:not([data-timed])").forEach(function (alert) {
+      alert.dataset.timed = "";
+      var seconds = alert.classList.contains("alert-error") ? ERROR_SECONDS : INFO_SECONDS;
+      setTimeout(function () { alert.remove(); }, seconds * 1000);
+    });
   });
 
   // The server refused an action because the page was stale (the ticket was finished or moved

@@ -227,3 +227,50 @@ def test_a_clerk_whose_counter_is_taken_over_is_told_live_and_can_take_it_back(
     expect(ana.locator(".ws-taken")).to_contain_text(
         "Бојана Петровска has taken over this counter.")
     expect(ana.locator(".btn-next")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_the_transfer_dialog_lists_the_counters_as_they_are_when_it_opens(hall, new_context):
+    """A colleague opens a counter after Ana's page was drawn: when Ana opens the transfer
+    dialog, that counter is offered, open, without reloading the page."""
+    bojana = new_context(CLERK_VIEWPORT).new_page()
+    log_in_as_second_clerk(bojana, hall)
+    open_workstation(bojana, hall, 4)
+    wait_idle(bojana)
+    if bojana.locator("#current .ws-ticket").inner_text().strip() != "—":
+        bojana.keyboard.press("f")  # what an earlier test left her serving
+        expect(bojana.locator("#current .ws-ticket")).to_have_text("—")
+        wait_idle(bojana)
+    bojana.get_by_role("button", name="Close counter").click()
+    expect(bojana.locator(".ws-state")).to_contain_text("Closed")
+
+    ana = new_context(CLERK_VIEWPORT).new_page()
+    log_in(ana, hall, "ana")
+    open_workstation(ana, hall, 3)
+    issue_ticket(hall, PROPERTY_TAX)
+    wait_idle(ana)
+    current = ana.locator("#current .ws-ticket")
+    if current.inner_text().strip() != "—":
+        ana.keyboard.press("f")  # what an earlier test left her serving
+        expect(current).to_have_text("—")
+        wait_idle(ana)
+    ana.keyboard.press("n")
+    expect(current).not_to_have_text("—")
+    code = current.inner_text().strip()
+    four = ana.locator("#transfer-counter option", has_text="Counter 4")
+    expect(four).to_have_text("Counter 4 · Closed")
+    expect(four).to_be_disabled()
+
+    wait_idle(bojana)
+    bojana.get_by_role("button", name="Open counter").click()
+    expect(bojana.locator(".ws-state")).to_contain_text("Open")
+    wait_idle(ana)
+    ana.keyboard.press("t")
+    expect(ana.locator("#transfer-dialog")).to_be_visible()
+    expect(four).to_have_text("Counter 4 · Open")
+    expect(four).to_be_enabled()
+    ana.locator("#transfer-counter").select_option(label="Counter 4 · Open")
+    ana.get_by_role("button", name="Transfer", exact=True).click()
+    expect(current).to_have_text("—")
+    expect(bojana.locator("#queue ol.ws-list li").filter(has_text=code)).to_contain_text(
+        "sent to you")

@@ -389,3 +389,18 @@ def test_finishing_from_a_stale_window_says_the_ticket_was_finished_meanwhile(de
     assert stale.status_code == 409
     assert "no longer being served here" in stale.get_data(as_text=True)
     assert (reload(db, first).status, reload(db, first).outcome) == ("done", "served")
+
+
+def test_the_transfer_dialogs_counters_are_read_again_when_it_opens(desk, db, office, factory):
+    client, base, _ = desk
+    other = office.counters[1]
+    url = f"{base}/transfer-counters"
+    html = client.get(url, headers=HX).get_data(as_text=True)
+    assert f'<option value="{other.id}" disabled>' in html and "Closed" in html
+    rules.open_counter(db.session, other, clerk=factory.user("bojana", office=office))
+    db.session.commit()
+    html = client.get(url, headers=HX).get_data(as_text=True)
+    assert f'<option value="{other.id}" >Counter 2 · Open</option>' in html
+    assert "<html" not in html and f'value="{office.counters[0].id}"' not in html
+    client.post("/logout", headers={"X-CSRFToken": csrf_token(client, "/clerk/")})
+    assert client.get(url).status_code == 302  # to the login
