@@ -267,7 +267,7 @@ def issue_ticket(counter_id: int):
         check_hours=False,
     )
     flash(gettext("Ticket %(code)s issued.", code=ticket.code), "info")
-    return _after_change(counter)
+    return _after_change(counter, issuing=True)
 
 
 def counter_at_desk(counter_id: int) -> Counter:
@@ -302,8 +302,9 @@ def _seen_ticket() -> int | None | object:
     return form_int(request.form, "seen") if seen else None
 
 
-def _after_change(counter: Counter):
-    """Commit, tell every screen of the office, and re-render the workstation."""
+def _after_change(counter: Counter, *, issuing: bool = False):
+    """Commit, tell every screen of the office, and re-render the workstation (``issuing``:
+    with the desk's ticket form still open, for the next citizen in front of the desk)."""
     db.session.commit()
     realtime.office_changed(counter.office, urgent=True)
     if htmx.is_htmx():
@@ -311,6 +312,7 @@ def _after_change(counter: Counter):
             "clerk/_workstation.html",
             trigger="queue-changed",
             oob_alerts=True,
+            issuing=issuing,
             **workstation_context(counter),
         )
     return htmx.redirect(url_for("clerk.workstation", counter_id=counter.id))

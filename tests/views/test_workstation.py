@@ -115,6 +115,11 @@ def test_a_clerk_issues_a_priority_ticket_for_the_citizen_at_the_desk(desk, db, 
         client, f"{base}/tickets", {"service": factory.service(office, "TAX").id, "priority": "1"}
     )
     assert response.status_code == 200 and "E001" in response.get_data(as_text=True)
+    # the form stays open for the next citizen at the desk; other actions close it
+    assert '<details class="card ws-more"' in (html := response.get_data(as_text=True))
+    assert re.search(r'<details class="card ws-more"[^>]* open>', html)
+    assert not re.search(r'<details class="card ws-more"[^>]* open>',
+                         post(client, f"{base}/next").get_data(as_text=True))
     db.session.rollback()
     assert db.session.query(Ticket).filter_by(code="E001").one().priority is True
 
