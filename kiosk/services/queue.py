@@ -686,7 +686,8 @@ def transfer(
     if service_id is None and to_counter_id is None:
         raise InvalidInput(N_("Choose a service or a counter to transfer the ticket to."))
     ticket = _serving_ticket(session, counter, ticket_id, allow_parked=True)
-    if service_id is not None:  # one the office takes tickets for now (not a draft)
+    if service_id is not None and service_id != ticket.service_id:
+        # to a service the office takes tickets for now (not a draft, not retired)
         ticket.service_id = _offer(session, counter.office, service_id, now).service_id
     if to_counter_id is not None:
         target = session.get(Counter, to_counter_id)

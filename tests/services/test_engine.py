@@ -247,6 +247,14 @@ def test_no_transfer_to_a_service_the_office_does_not_offer_today(db, factory, o
     with pytest.raises(ServiceNotOffered):
         rules.transfer(db.session, counter, ticket.id, service_id=svc["BUILD"], now=at(2))
     assert (ticket.status, ticket.service_id) == (TicketStatus.CALLED, svc["BIRTH"])
+    # a ticket of a service no longer offered may still be sent to a counter, as it is
+    db.session.get(Service, svc["BIRTH"]).status = "draft"
+    c2 = factory.counter(office, 2)
+    rules.open_counter(db.session, c2, clerk=None, now=at(2))
+    rules.transfer(db.session, counter, ticket.id, service_id=svc["BIRTH"], to_counter_id=c2.id,
+                   now=at(3))
+    assert (ticket.status, ticket.service_id, ticket.target_counter_id) == (
+        TicketStatus.WAITING, svc["BIRTH"], c2.id)
 
 
 def test_acting_on_a_ticket_finished_meanwhile_says_so(db, factory, office, svc):

@@ -384,6 +384,15 @@ def test_a_draft_service_is_neither_offered_at_the_desk_nor_a_transfer_target(
     assert refused.status_code == 404
     assert "This service is not offered at this office." in refused.get_data(as_text=True)
     assert reload(db, first).status == TicketStatus.CALLED
+    # the ticket's own service, no longer offered, stays the transfer's choice (not another)
+    birth = factory.service(office, "BIRTH")
+    birth.status = "draft"
+    db.session.commit()
+    html = client.get(base).get_data(as_text=True)
+    transfer = re.search(r'<select id="transfer-service".*?</select>', html, re.S).group(0)
+    assert re.search(rf'<option value="{birth.id}" selected>', transfer)
+    issue = re.search(r'<select id="issue-service".*?</select>', html, re.S).group(0)
+    assert f'<option value="{birth.id}"' not in issue
 
 
 def test_finishing_from_a_stale_window_says_the_ticket_was_finished_meanwhile(desk, db):
