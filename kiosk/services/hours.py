@@ -72,10 +72,11 @@ class DayHours:
 
 
 def day_hours(office, day: dt.date) -> DayHours | None:
-    """The office's spans on a local date as UTC moments; None when it keeps no hours."""
-    if not office.opening_hours:
-        return None
+    """The office's spans on a local date as UTC moments; None when it keeps no hours that
+    day (an office without opening hours issues at any time, but on its special days)."""
     special = next((s for s in office.special_days if s.date == day), None)
+    if special is None and not office.opening_hours:
+        return None
     spans = (
         special.hours
         if special is not None
@@ -147,7 +148,11 @@ def issuing_state(office, now: dt.datetime) -> IssuingState:
 def next_opening(office, from_day: dt.date, horizon: int = 14) -> dt.datetime | None:
     """The first opening on or after a local date, looking two weeks ahead."""
     for offset in range(horizon):
-        hours = day_hours(office, from_day + dt.timedelta(days=offset))
-        if hours is not None and not hours.closed:
+        day = from_day + dt.timedelta(days=offset)
+        hours = day_hours(office, day)
+        if hours is None:  # no hours that day: it issues from the day's start
+            return dt.datetime.combine(day, dt.time(0), ZoneInfo(office.timezone)).astimezone(
+                dt.UTC)
+        if not hours.closed:
             return hours.opens
     return None

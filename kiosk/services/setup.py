@@ -421,9 +421,16 @@ def update_opening_hours(
 
 
 def save_special_day(
-    session: Session, office: Office, data: Mapping[str, Any], *, actor: User | None
+    session: Session,
+    office: Office,
+    data: Mapping[str, Any],
+    *,
+    actor: User | None,
+    changing: SpecialDay | None = None,
 ) -> SpecialDay:
-    """Add a special day, or change the one already on that date: other hours, or closed."""
+    """Add a special day, or change one (``changing``: other hours, or closed; on its date,
+    or on another, to which it then moves). A date holds one special day: adding one on a
+    date that has one, or moving one there, is refused, never a silent overwrite."""
     checks = _Checks()
     day = None
     raw = clean_text(data.get("date"))
@@ -439,15 +446,20 @@ def save_special_day(
     if not closed and checks.ok("hours") and not spans:
         checks.fail("hours", N_("Enter the hours of this day, or mark it as closed."))
     note = checks.texts("note", data.get("note"), office.languages, NOTE_MAX)
-    checks.raise_if_any()
-
-    special = session.scalar(
+    special = day and session.scalar(
         select(SpecialDay).where(SpecialDay.office_id == office.id, SpecialDay.date == day)
     )
+    if special is not None and special is not changing:
+        checks.fail("date", N_("There is already a special day on this date: change that one"
+                               " instead."))
+    checks.raise_if_any()
+
+    special = changing
     before = _snapshot(special) if special is not None else None
     if special is None:
         special = SpecialDay(office=office, date=day)
         session.add(special)
+    special.date = day
     special.hours = spans
     special.note = {
         **{k: v for k, v in (special.note or {}).items() if k not in office.languages},

@@ -75,6 +75,24 @@ def test_an_office_without_hours_never_closes(factory):
     assert issuing_state(office, skopje(22, 3)).open
 
 
+def test_an_office_without_hours_still_keeps_its_special_days(factory, db):
+    """"Issue at any time" is the office's every day, not its holidays: a day closed is
+    closed, a shortened day keeps its hours, and the kiosk says when issuing resumes."""
+    office = factory.office("nonstop")
+    office.special_days.append(SpecialDay(date=dt.date(2026, 11, 23), hours=[]))
+    office.special_days.append(SpecialDay(date=dt.date(2026, 11, 24), hours=[["09:00", "11:00"]]))
+    db.session.flush()
+    closed = issuing_state(office, skopje(23, 10))
+    assert (closed.open, closed.reason) == (False, "closed")
+    assert closed.reopens == skopje(24, 9)
+    assert issuing_state(office, skopje(24, 10)).open
+    assert not issuing_state(office, skopje(24, 11, 30)).open
+    assert issuing_state(office, skopje(25, 3)).open
+    with pytest.raises(IssuingStopped):
+        rules.issue_ticket(db.session, office, factory.service(office, "BIRTH").id,
+                           now=skopje(23, 10))
+
+
 @pytest.mark.parametrize(
     "hours",
     [

@@ -278,18 +278,30 @@ def test_special_days_closed_or_shortened_replace_by_date_and_are_audited(db, of
         actor=admin,
     )  # fmt: skip
     assert holiday.hours == [] and holiday.note == {"mk": "Празник"}
-    again = setup.save_special_day(
-        db.session, office,
-        {"date": "2026-12-24", "closed": False, "hours": [["08:00", "12:00"]], "note": {}},
-        actor=admin,
-    )  # fmt: skip
+    shortened = {"date": "2026-12-24", "closed": False, "hours": [["08:00", "12:00"]], "note": {}}
+    with pytest.raises(setup.FieldErrors) as taken:  # a second day on that date: refused
+        setup.save_special_day(db.session, office, shortened, actor=admin)
+    assert set(taken.value.errors) == {"date"}
+    assert holiday.hours == []
+    again = setup.save_special_day(db.session, office, shortened, actor=admin, changing=holiday)
     assert again.id == holiday.id and again.hours == [["08:00", "12:00"]]
+    eve = setup.save_special_day(
+        db.session, office, {"date": "2026-12-31", "closed": True}, actor=admin)
+    with pytest.raises(setup.FieldErrors):  # moved onto another special day: refused
+        setup.save_special_day(db.session, office, {"date": "2026-12-24", "closed": True},
+                               actor=admin, changing=eve)
+    moved = setup.save_special_day(db.session, office, {"date": "2026-12-30", "closed": True},
+                                   actor=admin, changing=eve)
+    assert moved.id == eve.id and moved.date == dt.date(2026, 12, 30)
+    setup.delete_special_day(db.session, moved, actor=admin)
     setup.delete_special_day(db.session, again, actor=admin)
     assert office.special_days == []
     entries = audit_entries(db, "special_day")
-    assert [e.action for e in entries] == ["create", "update", "delete"]
+    assert [e.action for e in entries] == ["create", "update", "create", "update", "delete",
+                                           "delete"]
     assert entries[1].before["hours"] == [] and entries[1].after["hours"] == [["08:00", "12:00"]]
-    assert entries[2].before["date"] == "2026-12-24" and entries[2].after is None
+    assert entries[3].before["date"] == "2026-12-31" and entries[3].after["date"] == "2026-12-30"
+    assert entries[5].before["date"] == "2026-12-24" and entries[5].after is None
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -276,6 +278,24 @@ def test_changing_the_date_of_a_special_day_moves_it(admin_client, office, db):
     assert post(admin_client, f"{PAGE}/special-days", data).status_code == 303
     db.session.expire_all()
     assert [d.date.isoformat() for d in db.session.scalars(select(SpecialDay))] == ["2026-12-25"]
+
+
+def test_a_special_day_is_never_saved_over_another(admin_client, office, db):
+    post(admin_client, f"{PAGE}/special-days", {"date": "2026-12-24", "closed": "1"})
+    post(admin_client, f"{PAGE}/special-days", {"date": "2026-12-31", "closed": "1"})
+    shortened = {"date": "2026-12-24", "hours-0-from": "08:00", "hours-0-to": "12:00",
+                 "note-mk": "Скратен ден"}
+    response = post(admin_client, f"{PAGE}/special-days", shortened, headers=HX)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "There is already a special day on this date: change that one instead." in html
+    assert 'value="Скратен ден"' in html  # nothing typed is lost
+    eve = db.session.scalar(select(SpecialDay).where(SpecialDay.date == dt.date(2026, 12, 31)))
+    moved = {"editing": str(eve.id), "date": "2026-12-24", "closed": "1"}
+    assert post(admin_client, f"{PAGE}/special-days", moved, headers=HX).status_code == 422
+    db.session.expire_all()
+    days = {d.date.isoformat(): d.hours for d in db.session.scalars(select(SpecialDay))}
+    assert days == {"2026-12-24": [], "2026-12-31": []}
 
 
 def test_a_special_day_needs_hours_or_closed(admin_client, office):

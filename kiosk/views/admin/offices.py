@@ -472,7 +472,7 @@ def show_special_days(slug: str):
 @bp.post("/offices/<slug>/special-days")
 @roles_required(ADMIN)
 def save_special_day(slug: str):
-    """Add a special day, or change the one on that date (a holiday, or shorter hours)."""
+    """Add a special day (a holiday, or shorter hours), or change one."""
     office = _office_or_404(slug)
     values = _typed("date")
     values["closed"] = "closed" in request.form
@@ -493,13 +493,8 @@ def save_special_day(slug: str):
         form.focus = "day-add"
         return _render(office, "special_days", form)
     data = {**values, "note": _texts(values, "note", office.languages)}
-    try:
-        if editing is not None and values["date"] != editing.date.isoformat():
-            # The date itself was changed: the day moves (delete, then save on the new date).
-            setup.save_special_day(db.session, office, data, actor=current_user)
-            setup.delete_special_day(db.session, editing, actor=current_user)
-        else:
-            setup.save_special_day(db.session, office, data, actor=current_user)
+    try:  # changed on its date or moved to another, never over another special day
+        setup.save_special_day(db.session, office, data, actor=current_user, changing=editing)
     except setup.FieldErrors as err:
         db.session.rollback()
         form.errors = field_errors(err)
