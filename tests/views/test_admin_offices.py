@@ -168,6 +168,22 @@ def test_changing_the_languages_redraws_the_name_fields_without_saving(admin_cli
 # ------------------------------------------------------------------------------- general
 
 
+def test_a_language_chosen_again_brings_back_its_stored_names(admin_client, office, db):
+    """Taking a language out of the slots and choosing it again redraws its name fields
+    with what is stored, and saving keeps it (both were lost: the fields came back blank)."""
+    form = general_form(slug="centar", **{"name-mk": "Канцеларија centar",
+                                         "name-sq": "Zyra centar"})
+    out = post(admin_client, f"{PAGE}/general", {**form, "refresh": "1"}, headers=HX)
+    assert 'name="name-en"' not in out.get_data(as_text=True)  # English taken out, not saved
+    back = {**form, "languages-2": "en"}  # chosen again: the page had no English fields
+    html = post(admin_client, f"{PAGE}/general", {**back, "refresh": "1"}, headers=HX)
+    assert 'name="name-en"' in (html := html.get_data(as_text=True))
+    assert 'value="Office centar"' in html
+    assert post(admin_client, f"{PAGE}/general", back).status_code == 303
+    db.session.expire_all()
+    assert office.name["en"] == "Office centar" and office.languages == ["mk", "sq", "en"]
+
+
 def test_saving_the_general_settings_records_the_change(admin_client, office, db):
     data = general_form(slug="centar", wait_target_minutes="25", **{"languages-2": "en"})
     data["name-en"] = "Centre"

@@ -394,6 +394,11 @@ def save_general(slug: str):
     office = _office_or_404(slug)
     values = _general_form_values()
     shown = _shown_languages(values, office.languages)
+    stored = _general_values(office)
+    for lang in shown:  # a language the form did not show (chosen again): its stored texts
+        for key in (f"name-{lang}", f"address-{lang}"):
+            if key not in request.form and key in stored:
+                values[key] = stored[key]
     form = Form("general", values, shown=shown)
     if "refresh" in request.form:  # the language list changed: redraw the name fields only
         return _render(office, "general", form)
