@@ -194,6 +194,9 @@ def waited_format() -> str:
     return gettext("%(minutes)s min", minutes="{n}")
 
 
-def office_datetime(moment: dt.datetime, office, pattern: str = "EEEE, d MMMM, HH:mm") -> str:
-    """A moment as the office's local date and time, in the current locale."""
-    return format_datetime(moment, pattern, tzinfo=ZoneInfo(office.timezone), locale=get_locale())
+def office_datetime(moment: dt.datetime, office, pattern: str = "EEEE, d MMMM, HH:mm", *,
+                    lang: str | None = None) -> str:
+    """A moment as the office's local date and time, in the current locale (or ``lang``'s:
+    displays show several languages at once)."""
+    locale = format_locale(lang) if lang else get_locale()
+    return format_datetime(moment, pattern, tzinfo=ZoneInfo(office.timezone), locale=locale)

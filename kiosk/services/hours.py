@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from .errors import N_, InvalidInput
@@ -105,6 +105,7 @@ class IssuingState:
     closes: dt.datetime | None = None  # when the office closes today
     stops_at: dt.datetime | None = None  # when issuing stops today
     reopens: dt.datetime | None = None  # the next opening, when closed
+    note: dict | None = None  # today's special day's note for citizens ({lang: text})
 
 
 def issuing_state(office, now: dt.datetime) -> IssuingState:
@@ -114,6 +115,14 @@ def issuing_state(office, now: dt.datetime) -> IssuingState:
     wait for the counters to reopen.
     """
     local_day = now.astimezone(ZoneInfo(office.timezone)).date()
+    state = _issuing_state(office, now, local_day)
+    special = next((s for s in office.special_days if s.date == local_day), None)
+    if special is not None and any((special.note or {}).values()):
+        state = replace(state, note=special.note)
+    return state
+
+
+def _issuing_state(office, now: dt.datetime, local_day: dt.date) -> IssuingState:
     today = day_hours(office, local_day)
     if today is None:
         return IssuingState(open=True)

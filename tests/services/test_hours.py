@@ -93,6 +93,15 @@ def test_an_office_without_hours_still_keeps_its_special_days(factory, db):
                            now=skopje(23, 10))
 
 
+def test_a_special_days_note_comes_with_the_days_issuing_state(office, db):
+    office.special_days.append(SpecialDay(date=dt.date(2026, 11, 24), hours=[["09:00", "11:00"]],
+                                          note={"mk": "Скратено работно време"}))
+    db.session.flush()
+    assert issuing_state(office, skopje(24, 10)).note == {"mk": "Скратено работно време"}
+    assert issuing_state(office, skopje(24, 12)).note == {"mk": "Скратено работно време"}
+    assert issuing_state(office, skopje(23, 10)).note is None
+
+
 @pytest.mark.parametrize(
     "hours",
     [

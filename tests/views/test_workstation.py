@@ -418,3 +418,29 @@ def test_the_transfer_dialogs_counters_are_read_again_when_it_opens(desk, db, of
     assert "<html" not in html and f'value="{office.counters[0].id}"' not in html
     client.post("/logout", headers={"X-CSRFToken": csrf_token(client, "/clerk/")})
     assert client.get(url).status_code == 302  # to the login
+
+
+def test_a_holiday_tells_citizens_its_note_and_when_tickets_are_issued_again(
+    client, office, db, auth, factory
+):
+    """A special day's note for citizens shows on the kiosk and on the lobby display, with
+    when tickets are issued again (the display said only that none are issued)."""
+    from kiosk.models import SpecialDay
+    from kiosk.services.clock import local_now
+
+    today = local_now(rules.utcnow(), office.timezone).date()
+    office.special_days.append(SpecialDay(date=today, hours=[],
+                                          note={"mk": "Државен празник", "en": "Public holiday"}))
+    db.session.commit()
+    kiosk = client.get("/kiosk/centar?lang=en").get_data(as_text=True)
+    assert "The office is closed today." in kiosk and "Public holiday" in kiosk
+    assert "Tickets are issued again from" in kiosk
+    factory.user("manager", role="admin")
+    db.session.commit()
+    auth.login("manager")
+    board = client.get("/display/centar/board", headers=HX).get_data(as_text=True)
+    idle = re.search(r'<div class="d-idle">.*?</p>', board, re.S).group(0)
+    more = '<br><small class="d-idle-more">'
+    assert (f"Канцеларијата денес не работи.{more}Државен празник</small>{more}"
+            "Билетите повторно ќе се издаваат од ") in idle  # the office's first language
+    assert f"Zyra sot është e mbyllur.{more}Biletat lëshohen përsëri nga " in idle  # no sq note
