@@ -262,7 +262,9 @@ def test_wrong_hours_are_shown_next_to_their_day(admin_client, office):
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "<html" in html
     assert 'href="#week-hours-wed"' in html
-    assert "A closing time must come after its opening time." in html
+    # the summary names the day, as it names every other field
+    assert 'href="#week-hours-wed">Wednesday: A closing time must come after its opening time.' \
+        in html
     assert 'value="16:00"' in html and 'value="08:00"' in html
 
 
@@ -318,7 +320,10 @@ def test_a_special_day_needs_hours_or_closed(admin_client, office):
     data = {"date": "2026-12-24", "hours-0-from": "", "hours-0-to": ""}
     response = post(admin_client, f"{PAGE}/special-days", data, headers=HX)
     assert response.status_code == 422
-    assert "Enter the hours of this day, or mark it as closed." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert 'href="#day-hours">Hours: Enter the hours of this day, or mark it as closed.' in html
+    undated = post(admin_client, f"{PAGE}/special-days", {"closed": "1"}, headers=HX)
+    assert 'href="#day-date">Date: Enter the date.' in undated.get_data(as_text=True)
 
 
 # ------------------------------------------------------------------------------- counters
