@@ -479,3 +479,20 @@ def test_very_long_text_is_refused_and_kept_in_the_form(admin_client, office, db
     assert response.status_code == 422
     assert "Use at most 120 characters." in html and long_name in html
     assert db.session.scalar(select(Counter).filter_by(office_id=office.id, number=9)) is None
+
+
+def test_only_a_translation_missing_beside_others_is_marked_missing(admin_client, office, db):
+    """An optional text left empty in every language (a new counter's name, its location) is
+    no mistake; a name given in some languages and not in another is marked there."""
+    import re
+
+    html = admin_client.get(PAGE).get_data(as_text=True)
+    counters = re.search(r'<section id="counters".*?</section>', html, re.S).group(0)
+    new_counter = re.search(r'<form class="subform".*?</form>', counters, re.S).group(0)
+    assert 'name="name-mk"' in new_counter and "badge-missing" not in new_counter
+    office.name = {"mk": "Канцеларија centar", "sq": "Zyra centar"}  # no English name
+    db.session.commit()
+    html = admin_client.get(PAGE).get_data(as_text=True)
+    general = re.search(r'<section id="general".*?</section>', html, re.S).group(0)
+    assert re.search(r'<span lang="en">[^<]*</span> <span class="badge badge-missing">', general)
+    assert general.count("badge-missing") == 1
