@@ -71,10 +71,15 @@ class DayHours:
         return self.spans[-1][1] if self.spans else None
 
 
+def special_day(office, day: dt.date):
+    """The office's special day on this local date, or None."""
+    return next((s for s in office.special_days if s.date == day), None)
+
+
 def day_hours(office, day: dt.date) -> DayHours | None:
     """The office's spans on a local date as UTC moments; None when it keeps no hours that
     day (an office without opening hours issues at any time, but on its special days)."""
-    special = next((s for s in office.special_days if s.date == day), None)
+    special = special_day(office, day)
     if special is None and not office.opening_hours:
         return None
     spans = (
@@ -116,7 +121,7 @@ def issuing_state(office, now: dt.datetime) -> IssuingState:
     """
     local_day = now.astimezone(ZoneInfo(office.timezone)).date()
     state = _issuing_state(office, now, local_day)
-    special = next((s for s in office.special_days if s.date == local_day), None)
+    special = special_day(office, local_day)
     if special is not None and any((special.note or {}).values()):
         state = replace(state, note=special.note)
     return state

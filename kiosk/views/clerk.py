@@ -14,10 +14,9 @@ from sqlalchemy.orm import joinedload
 from .. import htmx, realtime
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Counter, Office, OfficeService, Role, Ticket, TicketStatus, User
+from ..models import Counter, Office, Role, Ticket, TicketStatus, User
 from ..services import queue as rules
-from ..services.catalogue import is_offered
-from ..services.clock import local_now
+from ..services.offers import offers_today, office_today
 from ..services.routing import CALLABLE, call_order, priority_turn, routing_params
 from ..services.state import counter_waiting, office_state, office_version
 from .common import counter_for_clerk, form_int, roles_required, writes_on_its_own
@@ -103,7 +102,8 @@ def workstation_context(counter: Counter) -> dict:
         "parked": parked,
         "history": history,
         "other_counters": _other_counters(counter),
-        "offers": offered_now(office),
+        # what a clerk may issue a ticket for or transfer one to: what the kiosks offer today
+        "offers": offers_today(db.session, office, office_today(office)),
         "outcomes": rules.OUTCOMES,
         "outcome_labels": OUTCOME_LABELS,
         "break_reasons": rules.BREAK_REASONS,
@@ -113,19 +113,6 @@ def workstation_context(counter: Counter) -> dict:
         "taken_by": rules.holder_instead_of(db.session, counter, current_user),
         "now": rules.utcnow(),
     }
-
-
-def offered_now(office: Office) -> list[OfficeService]:
-    """The services a clerk may issue a ticket for or transfer one to: those the office's
-    kiosks offer today (not a draft, not retired, within their dates)."""
-    today = local_now(rules.utcnow(), office.timezone).date()
-    offers = db.session.scalars(
-        select(OfficeService)
-        .options(joinedload(OfficeService.service), joinedload(OfficeService.queue))
-        .where(OfficeService.office_id == office.id, OfficeService.active.is_(True))
-        .order_by(OfficeService.position, OfficeService.id)
-    ).all()
-    return [offer for offer in offers if is_offered(offer.service, today)]
 
 
 @bp.get("/counters/<int:counter_id>")
