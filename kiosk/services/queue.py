@@ -21,10 +21,8 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    literal_column,
     select,
     text,
-    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -65,11 +63,11 @@ from .errors import (
 )
 from .estimates import estimate_wait
 from .hours import issuing_state
-from .routing import CALLABLE, PriorityTurns, next_pick, next_pick_params
+from .routing import Candidates, PriorityTurns
 
-# A lost race on PostgreSQL (another clerk took the row between our pick and our update)
-# is retried this many times before the queue is reported empty.
-CALL_RETRIES = 8
+# Call next's tries on PostgreSQL: a pick lost to another transaction is made again, from
+# candidates read locked (see _claim_all), which the second try does not lose.
+CALL_RETRIES = 3
 
 OUTCOMES = ("served", "incomplete_documents", "referred", "other")
 BREAK_REASONS = ("short", "lunch", "meeting", "technical", "other")
@@ -198,12 +196,13 @@ def call_next_id(
     finished or called: ``InvalidTransition``. Nobody waiting: ``QueueEmpty``, and the
     counter keeps its ticket. A call that fails has changed nothing.
 
-    Race-free on both databases: one ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP
-    LOCKED) AND status = 'waiting'`` claims the ticket (``routing.next_pick``), so two clerks
-    calling at the same instant never get the same one. SQLite has no row locks; there the
-    write transaction (BEGIN IMMEDIATE) serialises the callers instead. The statements run
-    on the connection, past the ORM (whose UPDATE ... RETURNING of a whole Ticket cost more
-    than the rest of the call).
+    Race-free on both databases: the ticket picked (``routing.Candidates``) is claimed by an
+    ``UPDATE ... WHERE status = 'waiting'`` that on PostgreSQL also skips a row another
+    transaction holds (``FOR UPDATE SKIP LOCKED``), so two clerks calling at the same instant
+    never get the same one. SQLite has no row locks; there the write transaction (BEGIN
+    IMMEDIATE) serialises the callers instead. The statements run on the connection, past
+    the ORM (whose UPDATE ... RETURNING of a whole Ticket cost more than the rest of the
+    call).
     """
     call = NextCall(counter, clerk=clerk, now=now, outcome=outcome, seen=seen)
     call_next_many(session, [call])
@@ -232,16 +231,18 @@ def call_next_many(session: Session, calls: list[NextCall]) -> None:
     made in order, as if one after the other: each call gets its ``ticket_id`` or its
     ``error``, and a call that fails changes nothing. Every rule is checked before the
     call's claim, its first write. The calls share their statements: the counters' current
-    tickets are read (and locked) in one, and the claims are sent together (``_claim_all``).
-    On PostgreSQL (psycopg) each claim also finishes what its counter served and writes both
-    events (``_claim_and_record``); on SQLite the tickets finished and the events are written
-    after the claims, in one statement each.
+    tickets are read (and locked) in one, and the claims are made together (``_claim_all``).
+    On PostgreSQL (psycopg) the claims' one statement also finishes what the counters served
+    and writes both events (``_CLAIM_AND_RECORD``); on SQLite the tickets finished and the
+    events are written after the claims, in one statement each.
 
     A claim waits for the claims before it when their outcome decides it: a second call of
     the same counter (it finishes what the first called), and every call at an office whose
     priority policy counts the last calls (``PriorityTurns.fixed``)."""
     session.flush()  # the statements below go past the ORM, which would have flushed
-    current = _current_tickets(session, [call.counter for call in calls])
+    # the first batch's candidates come with the current tickets, in the same round trip
+    prefetched = Candidates([call.counter for call in calls], depth=len(calls))
+    current = _current_tickets(session, [call.counter for call in calls], prefetched)
     records = session.get_bind().dialect.driver == "psycopg"  # the claims write the rest
     turns: dict[int, PriorityTurns] = {}
     finished, events = [], []  # for _write_finished, when the claims do not write them
@@ -250,8 +251,11 @@ def call_next_many(session: Session, calls: list[NextCall]) -> None:
     in_batch, in_batch_offices = set(), set()  # their counters and offices
 
     def claim_batch() -> None:
+        nonlocal prefetched  # for the first batch only: the others' claims change the lines
         rows = _claim_all(session, [(call, first, current[call.counter.id])
-                                    for call, first in batch], record=records)
+                                    for call, first in batch], record=records,
+                          candidates=prefetched)
+        prefetched = None
         for (call, _), row in zip(batch, rows, strict=True):
             counter, now = call.counter, call.now
             if row is None:
@@ -293,22 +297,31 @@ def call_next_many(session: Session, calls: list[NextCall]) -> None:
     _expire_held(session, changed)
 
 
-def _current_tickets(session: Session, counters: list[Counter]) -> dict[int, list[int]]:
-    """{counter id: the ids of the tickets it is serving}, locked until the transaction ends."""
+def _current_tickets(session: Session, counters: list[Counter],
+                     candidates: Candidates | None = None) -> dict[int, list[int]]:
+    """{counter id: the ids of the tickets it is serving}, locked until the transaction ends;
+    and ``candidates`` filled, read with them (one round trip on psycopg)."""
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
     current: dict[int, list[int]] = {counter.id: [] for counter in counters}
-    rows = session.connection().execute(_CURRENT_TICKETS, {"counters": list(current)})
+    rows, *read = _read_all(connection, [(_current_statement(postgres),
+                                          {"counters": list(current)}),
+                                         *(candidates.statements(postgres) if candidates else ())])
     for ticket_id, counter_id in rows:
         current[counter_id].append(ticket_id)
+    if candidates:
+        candidates.fill(read)
     return current
 
 
-_CURRENT_TICKETS = (
-    select(Ticket.id, Ticket.counter_id)
-    .where(Ticket.counter_id.in_(bindparam("counters", expanding=True)),
-           Ticket.status == TicketStatus.CALLED)
-    .order_by(Ticket.id)
-    .with_for_update()
-)
+@functools.cache
+def _current_statement(postgres: bool):
+    counters = (Ticket.counter_id == any_(bindparam("counters", type_=postgresql.ARRAY(Integer)))
+                if postgres else Ticket.counter_id.in_(bindparam("counters", expanding=True)))
+    return (select(Ticket.id, Ticket.counter_id)
+            .where(counters, Ticket.status == TicketStatus.CALLED)
+            .order_by(Ticket.id)
+            .with_for_update())
 
 
 def _check_call(counter: Counter, outcome: str, seen, current: list[int]) -> None:
@@ -334,74 +347,183 @@ def _check_seen(seen, current: list[int]) -> None:
 
 
 def _claim_all(session: Session, claims: list[tuple[NextCall, bool, list[int]]], *,
-               record: bool) -> list:
+               record: bool, candidates: Candidates | None = None) -> list:
     """Claim each counter's next ticket, for each (call, priority first, the tickets its
     counter serves), in order: the ticket's id, office, status and priority, or None when
-    there was none to claim. With ``record`` (PostgreSQL through psycopg), each claim that
-    takes a ticket also finishes those its counter served and writes both events
-    (``_claim_and_record``), so the log follows the order in which the claims took their
-    tickets (a claim made again, below, comes after the claims sent with it).
+    there was none to claim. With ``record`` (PostgreSQL through psycopg), the claims also
+    finish the tickets their counters served and write both events, in the order of the
+    claims (``_CLAIM_AND_RECORD``).
 
-    On PostgreSQL through psycopg the claims go to the server together (its pipeline mode:
-    one round trip for the lot instead of one each; the server still runs them one after the
-    other, in the transaction, so each sees the tickets the claims before it took). A claim
-    that finds nothing is made again alone: its queue may be empty, or another transaction
-    may hold the ticket it wanted (SKIP LOCKED), which is retried up to ``CALL_RETRIES`` times.
-
-    Through psycopg the claims are planned once per connection (``_GENERIC_PLANS``, for the
-    claims only). A statement the driver has prepared is planned anew for each call's values
-    while PostgreSQL deems that plan cheaper than the generic one; with the statistics
-    autovacuum gathers it does so for the claim for good, and planning cost more than the
-    claim (0.1-0.9 ms each; a 20-call group's claims took 4.2 ms instead of 2.2). The
-    generic plan is the one wanted: the walk along ``ix_ticket_waiting`` that stops at the
-    first row.
-    """
-    if not claims:
-        return []
+    The tickets the calls may take (``routing.Candidates``, or ``candidates`` read for these
+    counters or more, at least as deep) are read in a few statements, one round trip on
+    psycopg; each call's pick is made among them in order, and the picks are written
+    together, in one statement on psycopg (a claim of its own for each call, each walking
+    the lines again, made a 20-call group take 13 ms on PostgreSQL instead of 10). A claim
+    writes its ticket only while it is still waiting and no other transaction holds it (SKIP
+    LOCKED). The picks lost so (another process's clerk took or holds the ticket) are made
+    again after the others, from candidates read with the tickets others hold passed over
+    and those read locked (``Candidates(lock=True)``), so that the second try holds what it
+    picks.
+    SQLite has one writer: there nothing is lost."""
     connection = session.connection()
-    prepared = []
-    for call, priority_first, current in claims:
-        levels, params = next_pick_params(call.counter)
-        params["now"] = call.now
+    postgres = connection.dialect.name == "postgresql"
+    rows: list = [None] * len(claims)
+    pending = list(range(len(claims)))
+    for attempt in range(CALL_RETRIES):
+        if candidates is None:  # again: held tickets passed over, those returned locked
+            candidates = Candidates([claims[i][0].counter for i in pending],
+                                    depth=len(pending), lock=attempt > 0)
+            candidates.fill(_read_all(connection, candidates.statements(postgres)))
+        taken, picks = set(), []
+        for i in pending:
+            call, priority_first, _ = claims[i]
+            ticket = candidates.pick(call.counter, priority_first, taken)
+            if ticket is not None:
+                taken.add(ticket.id)
+                picks.append((i, ticket))
         if record:
-            params.update(current=current, actor=call.clerk.id if call.clerk else None,
-                          finished_outcome=call.outcome,
-                          finished_data={"outcome": call.outcome, "auto": True})
-            prepared.append((_claim_and_record(priority_first, levels), params))
+            claimed = _claim_and_record(connection, [(i, claims[i], t) for i, t in picks])
         else:
-            prepared.append((_claim_statement(priority_first, levels), params))
-    if connection.dialect.driver == "psycopg":  # the plan settings in the same round trip
-        rows = _pipelined(connection, [(_GENERIC_PLANS, {}), *prepared, (_DEFAULT_PLANS, {})])
-        rows = [_Claimed(*row) if row else None for row in rows[1:-1]]
-    else:  # SQLite (or a driver that prepares nothing on the server)
-        rows = [connection.execute(claim, params).one_or_none() for claim, params in prepared]
-    for i, (claim, params) in enumerate(prepared):
-        for _ in range(CALL_RETRIES - 1):
-            if rows[i] is not None or not session.scalar(_ANY_CALLABLE, params):
-                break
-            rows[i] = connection.execute(claim, params).one_or_none()
+            claimed = _claim_on_sqlite(connection, [(i, claims[i][0], t) for i, t in picks])
+        for i, _ in picks:
+            rows[i] = claimed.get(i)
+        pending = [i for i, _ in picks if rows[i] is None]
+        if not pending:
+            break
+        candidates = None
     return rows
 
 
+def _read_all(connection, statements: list) -> list[list]:
+    """Every row of each (statement, parameters): in one round trip on psycopg, where call
+    next's statements are planned once per connection from here on (``_GENERIC_PLANS``)."""
+    if connection.dialect.driver == "psycopg":
+        return _pipelined(connection, [(_GENERIC_PLANS, {}), *statements], rows="all")[1:]
+    return [connection.execute(statement, params).all() for statement, params in statements]
+
+
+# Call next's statements are planned once per connection. The driver prepares a statement
+# run five times, after which PostgreSQL plans it anew for each call's values for as long as
+# it deems that cheaper than the plan made once: with the statistics autovacuum gathers, it
+# did so for good for the claims (0.1-0.9 ms each, more than the claim). The plan made once
+# is the one wanted (one walk along an index that stops after a few rows). Set for the
+# candidates' reads and reset with the claims' write, in the same round trips.
 _GENERIC_PLANS = text("SET LOCAL plan_cache_mode = force_generic_plan")
 _DEFAULT_PLANS = text("SET LOCAL plan_cache_mode = DEFAULT")
 
 
-def _pipelined(connection, statements: list, *, returning: bool = True) -> list:
+_Claimed = collections.namedtuple("_Claimed", "id office_id status priority")
+_CLAIM_BY_ID = (
+    update(Ticket)
+    .where(Ticket.id == bindparam("ticket"), Ticket.status == TicketStatus.WAITING)
+    .values(status=TicketStatus.CALLED, counter_id=bindparam("counter"),
+            target_counter_id=None, called_at=bindparam("now"))
+)
+
+
+def _claim_on_sqlite(connection, picks: list) -> dict[int, _Claimed]:
+    """SQLite: claim the tickets picked, for (index, call, ticket), in one executemany
+    (without the finishing and the events). The write transaction is the only writer, so
+    every ticket picked is still waiting; a claim that found its ticket gone would mean
+    another writer, and fails the transaction rather than call a ticket twice."""
+    if not picks:
+        return {}
+    result = connection.execute(_CLAIM_BY_ID, [
+        {"ticket": ticket.id, "counter": call.counter.id, "now": call.now}
+        for _, call, ticket in picks])
+    if result.rowcount != len(picks):
+        raise RuntimeError("a ticket picked was taken by another writer meanwhile")
+    return {i: _Claimed(ticket.id, ticket.office_id, TicketStatus.CALLED, ticket.priority)
+            for i, _, ticket in picks}
+
+
+# PostgreSQL: a batch's claims, the finishing of what their counters served and the events
+# of both, in one statement (data-modifying WITH; every part sees the tickets as they were
+# before it). A claim takes its ticket only if it is still waiting and no other transaction
+# holds it; nothing is finished or logged for a counter whose claim took nothing. The events
+# go in the claims' order, each counter's "finished" before its "called", as on SQLite.
+_CLAIM_AND_RECORD = text("""
+WITH pick AS (
+  SELECT * FROM unnest(CAST(:tickets AS integer[]), CAST(:counters AS integer[]),
+                       CAST(:ats AS timestamptz[]), CAST(:actors AS integer[]),
+                       CAST(:outcomes AS text[]), CAST(:finished_data AS json[]),
+                       CAST(:orders AS integer[]))
+           AS pick (ticket, counter, at, actor, outcome, finished_data, ord)),
+claimed AS (
+  UPDATE ticket SET status = 'called', counter_id = pick.counter, target_counter_id = NULL,
+                    called_at = pick.at
+  FROM pick
+  WHERE ticket.id = pick.ticket AND ticket.status = 'waiting'
+    AND ticket.id IN (SELECT id FROM ticket WHERE id = ANY(CAST(:tickets AS integer[]))
+                      FOR UPDATE SKIP LOCKED)
+  RETURNING ticket.id, ticket.office_id, ticket.status, ticket.priority, pick.counter,
+            pick.at, pick.actor, pick.outcome, pick.finished_data, pick.ord),
+finished AS (
+  UPDATE ticket SET status = 'done', finished_at = claimed.at, outcome = claimed.outcome
+  FROM claimed
+  WHERE ticket.id = ANY(CAST(:current AS integer[])) AND ticket.counter_id = claimed.counter
+    AND ticket.status = 'called'
+  RETURNING ticket.id, ticket.office_id, ticket.status, claimed.counter, claimed.at,
+            claimed.actor, claimed.finished_data, claimed.ord),
+events AS (
+  INSERT INTO ticket_event (ticket_id, office_id, at, kind, status, counter_id, actor_id, data)
+  SELECT id, office_id, at, kind, status, counter, actor, data FROM (
+    SELECT id, office_id, at, 'finished' AS kind, status, counter, actor,
+           finished_data AS data, ord, 0 AS o FROM finished
+    UNION ALL
+    SELECT id, office_id, at, 'called', status, counter, actor, CAST('{}' AS json), ord, 1
+    FROM claimed) AS e
+  ORDER BY ord, o, id)
+SELECT ord, id, office_id, status, priority FROM claimed
+""").bindparams(
+    bindparam("tickets", type_=postgresql.ARRAY(Integer)),
+    bindparam("counters", type_=postgresql.ARRAY(Integer)),
+    bindparam("ats", type_=postgresql.ARRAY(TicketEvent.__table__.c.at.type)),  # aware only
+    bindparam("actors", type_=postgresql.ARRAY(Integer)),
+    bindparam("outcomes", type_=postgresql.ARRAY(Ticket.__table__.c.outcome.type)),
+    bindparam("finished_data", type_=postgresql.ARRAY(TicketEvent.__table__.c.data.type)),
+    bindparam("orders", type_=postgresql.ARRAY(Integer)),
+    bindparam("current", type_=postgresql.ARRAY(Integer)),
+)
+
+
+def _claim_and_record(connection, picks: list) -> dict[int, _Claimed]:
+    """``_CLAIM_AND_RECORD`` for (index, (call, priority first, current tickets), ticket):
+    {index: the ticket claimed} for the claims that took theirs."""
+    if not picks:
+        return {}
+    calls = [claim[0] for _, claim, _ in picks]
+    params = {
+        "tickets": [ticket.id for _, _, ticket in picks],
+        "counters": [call.counter.id for call in calls],
+        "ats": [call.now for call in calls],
+        "actors": [call.clerk.id if call.clerk else None for call in calls],
+        "outcomes": [call.outcome for call in calls],
+        "finished_data": [{"outcome": call.outcome, "auto": True}
+                          for call in calls],  # as _finishing's
+        "orders": [i for i, _, _ in picks],
+        "current": [ticket for _, claim, _ in picks for ticket in claim[2]],
+    }
+    rows = _pipelined(connection, [(_CLAIM_AND_RECORD, params), (_DEFAULT_PLANS, {})],
+                      rows="all")[0]
+    return {row[0]: _Claimed(*row[1:]) for row in rows}
+
+
+def _pipelined(connection, statements: list, *, rows: str | None = "first") -> list:
     """Run (statement, parameters) pairs in one psycopg pipeline on the SQLAlchemy
     connection's driver connection: sent at once, run in order, one round trip. With
-    ``returning``, the first row of each statement (None when it returned none, or no rows
-    at all) in order. Without, a run of the same statement goes as one ``executemany`` (its
-    Python side costs a third of one ``execute`` each; with rows to return, psycopg would
-    wait for each run's results, a round trip each). A failed statement raises the driver's
-    error, after which the transaction is to be rolled back (the caller's session does); a
-    connection lost meanwhile is invalidated."""
+    ``rows`` "first", the first row of each statement (None when it returned none, or no rows
+    at all) in order; "all", the list of its rows. With None, a run of the same statement
+    goes as one ``executemany`` (its Python side costs a third of one ``execute`` each; with
+    rows to return, psycopg would wait for each run's results, a round trip each). A failed
+    statement raises the driver's error, after which the transaction is to be rolled back
+    (the caller's session does); a connection lost meanwhile is invalidated."""
     driver = connection.connection.driver_connection
     dialect = connection.dialect
     cursors = []
     try:
         with driver.pipeline():
-            if returning:
+            if rows:
                 for statement, params in statements:
                     cursors.append(driver.cursor())
                     cursors[-1].execute(*_driver_call(statement, params, dialect))
@@ -412,8 +534,10 @@ def _pipelined(connection, statements: list, *, returning: bool = True) -> list:
                     cursors.append(driver.cursor())
                     cursors[-1].executemany(sql, many)
         # leaving the pipeline waited for every result; an error in any statement was raised
-        if not returning:
+        if not rows:
             return []
+        if rows == "all":
+            return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
         return [cursor.fetchone() if cursor.description else None for cursor in cursors]
     except Exception:
         if driver.broken or driver.closed:
@@ -437,8 +561,8 @@ def _driver_call(statement, params: dict, dialect) -> tuple[str, dict]:
 @functools.lru_cache(maxsize=64)  # a few shapes of statement, for the process's engine
 def _driver_sql(statement, dialect):
     """The statement compiled for the dialect: its SQL, with the statement's constants
-    written in (a status, a LIMIT: a parameter each cost the driver as much as a value given
-    each time, 17 of the claim's 24), and {name: bind processor or None} of the parameters
+    written in (a status: a parameter each cost the driver as much as a value given each
+    time), and {name: bind processor or None} of the parameters
     each execution gives."""
     compiled = statement.compile(dialect=dialect)
     sql, processors = str(compiled), {}
@@ -452,74 +576,6 @@ def _driver_sql(statement, dialect):
             sql = sql.replace(f"%({name})s",
                               compiled.render_literal_value(bind.effective_value, bind.type))
     return sql, processors
-
-
-_Claimed = collections.namedtuple("_Claimed", "id office_id status priority")
-
-
-@functools.cache
-def _claim_statement(priority_first: bool, preference_levels: int):
-    """``call_next``'s claim, built once per shape of ``routing.next_pick``."""
-    return (
-        update(Ticket)
-        .where(Ticket.id == next_pick(priority_first, preference_levels),
-               Ticket.status == TicketStatus.WAITING)
-        .values(
-            status=TicketStatus.CALLED,
-            counter_id=bindparam("counter"),
-            target_counter_id=None,
-            called_at=bindparam("now"),
-        )
-        .returning(Ticket.id, Ticket.office_id, Ticket.status, Ticket.priority)
-    )
-
-
-@functools.cache
-def _claim_and_record(priority_first: bool, preference_levels: int):
-    """``_claim_statement``'s claim, which on PostgreSQL also finishes the tickets its
-    counter served (parameters ``current`` and ``finished_outcome``) and writes their "finished"
-    events and the "called" one (``actor``: the clerk's id), all in one statement
-    (data-modifying WITH): nothing is finished or written when the claim takes no ticket.
-    Written apart, a 20-call group's finishing and its 40 events were 60 statements more,
-    and the group took 1 ms longer."""
-    claimed = _claim_statement(priority_first, preference_levels).cte("claimed")
-    column = TicketEvent.__table__.c
-    now = bindparam("now", type_=column.at.type)
-    counter, actor = bindparam("counter", type_=Integer), bindparam("actor", type_=Integer)
-    finished = (
-        update(Ticket)
-        .where(Ticket.id == any_(bindparam("current", type_=postgresql.ARRAY(Integer))),
-               # the counter's too: planned once for any ids, "id = ANY" alone read every
-               # ticket called at any counter (50 pages a claim with 20 counters; now 4)
-               Ticket.counter_id == counter,
-               Ticket.status == TicketStatus.CALLED,
-               exists(select(claimed.c.id)))
-        .values(status=TicketStatus.DONE, finished_at=now,
-                outcome=bindparam("finished_outcome"))  # "outcome" would set the claim's too
-        .returning(Ticket.id, Ticket.office_id, Ticket.status)
-    ).cte("finished")
-
-    def event_rows(tickets, kind: str, data, order: int):
-        """The events of ``tickets`` (a CTE's rows), as ``ticket_event``'s columns."""
-        return select(
-            tickets.c.id.label("ticket_id"), tickets.c.office_id.label("office_id"),
-            now.label("at"), literal_column(f"'{kind}'").label("kind"),
-            tickets.c.status.label("status"), counter.label("counter_id"),
-            actor.label("actor_id"), data.label("data"), literal_column(str(order)).label("o"))
-
-    rows = union_all(
-        event_rows(finished, "finished",
-                   bindparam("finished_data", type_=column.data.type), 0),  # as _finishing's
-        event_rows(claimed, "called", literal_column("'{}'", type_=column.data.type), 1),
-    ).subquery()
-    names = ["ticket_id", "office_id", "at", "kind", "status", "counter_id", "actor_id", "data"]
-    events = insert(TicketEvent.__table__).from_select(  # in the log's order, as on SQLite
-        names, select(*(rows.c[name] for name in names)).order_by(rows.c.o, rows.c.ticket_id),
-    ).cte("events")
-    return select(*claimed.c).add_cte(events)
-
-
-_ANY_CALLABLE = select(exists().where(CALLABLE))
 
 
 def call_ticket(
@@ -940,7 +996,7 @@ def _write_finished(session: Session, finished: list[dict], events: list[dict]) 
     connection = session.connection()
     if connection.dialect.driver == "psycopg":  # both in one round trip, past SQLAlchemy's
         _pipelined(connection, [(_FINISH_BY_ID, row) for row in finished]  # executemany
-                   + [(_INSERT_EVENT, event) for event in events], returning=False)
+                   + [(_INSERT_EVENT, event) for event in events], rows=None)
     else:
         if finished:
             connection.execute(_FINISH_BY_ID, finished)

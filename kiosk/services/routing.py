@@ -7,19 +7,21 @@
 - Priority tickets come first (policy "strict"), or get one call in every N ("every_n").
 - Then the oldest in the queue: ``queued_at``, which a transfer may move to the front or end.
 
-The condition and the order are SQL built once, with the counter and its office as bound
-parameters (``routing_params``): "call next" runs on every clerk's click, and building and
-hashing a statement cost more than running it. ``CALLABLE`` and ``call_order`` list the
-tickets a counter may call, in order (the clerk's screen); call next's own pick
-(``next_pick``) finds the first of that list without sorting the whole queue.
+``CALLABLE`` and ``call_order`` list the tickets a counter may call, in order (the clerk's
+screen): SQL built once, with the counter and its office as bound parameters
+(``routing_params``). Call next takes the first of that list without sorting the queue:
+``Candidates`` reads the few tickets a batch of calls may take and picks each call's in the
+same order.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 
-from sqlalchemy import and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import Integer, and_, any_, bindparam, case, exists, func, or_, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from ..models import Counter, CounterService, Office, Ticket, TicketEvent, TicketStatus
@@ -59,46 +61,109 @@ def call_order(priority_first: bool) -> tuple:
     )
 
 
-@functools.cache  # one statement per shape: built once, and its cache key computed once
-def next_pick(priority_first: bool, preference_levels: int):
-    """The id of the first ticket of ``call_order`` among ``CALLABLE``, as a scalar subquery
-    (locked, skipping rows other transactions hold), for a counter whose matrix row has that
-    many preference levels (0: it has no row and serves everything). Parameters:
-    ``next_pick_params``.
+Candidate = collections.namedtuple(
+    "Candidate", "id office_id service_id priority queued_at target_counter_id")
+_CANDIDATE_COLUMNS = (Ticket.id, Ticket.office_id, Ticket.service_id, Ticket.priority,
+                      Ticket.queued_at, Ticket.target_counter_id)
 
-    The order is walked level by level instead of sorted: the tickets sent to this counter;
-    then, for each priority class in the policy's order and each preference level, the oldest
-    ticket, one read along ``ix_ticket_waiting`` that stops at the first row it finds. So a
-    call costs the same with 10 or 2,000 tickets waiting (sorting them all took 1-2 ms at
-    1,000, on every call).
+
+def levels(counter: Counter) -> list[frozenset[int] | None]:
+    """The services of each preference level of the counter's matrix row, best level first;
+    ``[None]`` for a counter with no row (it serves every service of its office)."""
+    preferences = {row.service_id: row.preference for row in counter.matrix}
+    if not preferences:
+        return [None]
+    return [frozenset(s for s, p in preferences.items() if p == level)
+            for level in sorted(set(preferences.values()))]
+
+
+class Candidates:
+    """The tickets a batch of calls (counters calling together) may take, read in a few
+    statements, and each call's pick among them, in ``call_order``.
+
+    A counter's order is: the tickets sent to it; then, for each priority class in the
+    policy's order and each preference level of its row, the oldest ticket (``queued_at``,
+    id) of the level's services: a "line". So every ticket sent to the batch's counters and
+    the first ``depth`` tickets of each line (office, services, priority) they call from hold
+    every call's pick, while the calls before it in the batch take at most ``depth`` - 1 of
+    them. Each line is one walk along ``ix_ticket_waiting`` that stops after ``depth`` rows,
+    so a call costs the same with 10 or 2,000 tickets waiting; twenty calls share a few
+    statements instead of walking the lines twenty times.
+
+    Nothing is locked (the claims lock what they take, ``queue._claim_all``), unless
+    ``lock``: then the reads pass over the tickets other transactions hold and lock those
+    they return (``FOR UPDATE SKIP LOCKED``), for the calls whose picks were lost to another
+    transaction (on PostgreSQL, with several server processes).
     """
-    picks = [_first(and_(Ticket.status == TicketStatus.WAITING, _sent_here),
-                    call_order(priority_first))]
-    for priority in (True, False) if priority_first else (False, True):
-        for level in range(preference_levels) if preference_levels else (None,):
-            oldest = and_(
-                Ticket.office_id == bindparam("office"),
-                Ticket.status == TicketStatus.WAITING,
-                Ticket.priority == priority,
-                Ticket.target_counter_id.is_(None),
-            )
-            if level is not None:  # the services of this preference in the counter's row
-                oldest = and_(oldest, _preference == bindparam(f"level_{level}"))
-            picks.append(_first(oldest, (Ticket.queued_at, Ticket.id)))
-    return func.coalesce(*picks)
+
+    def __init__(self, counters: list[Counter], depth: int, *, lock: bool = False):
+        self.depth, self.lock = depth, lock
+        self.counter_ids = sorted({counter.id for counter in counters})
+        self.lines: dict[tuple[int, frozenset[int] | None, bool], list[Candidate]] = {}
+        for counter in counters:
+            for services in levels(counter):
+                for priority in (True, False):
+                    self.lines[(counter.office_id, services, priority)] = []
+        self.sent: list[Candidate] = []
+
+    def statements(self, postgres: bool) -> list[tuple]:
+        """(statement, parameters) to read the candidates, for ``fill``."""
+        reads = [(_sent_statement(postgres, self.lock), {"counters": self.counter_ids})]
+        for office_id, services, priority in self.lines:
+            params = {"office": office_id, "priority": priority, "depth": self.depth}
+            if services is not None:
+                params["services"] = sorted(services)
+            reads.append((_line_statement(postgres, services is not None, self.lock), params))
+        return reads
+
+    def fill(self, results: list[list]) -> None:
+        """Take the rows ``statements`` read, in their order."""
+        sent, *lines = results
+        self.sent = [Candidate(*row) for row in sent]
+        for key, rows in zip(self.lines, lines, strict=True):
+            self.lines[key] = [Candidate(*row) for row in rows]
+
+    def pick(self, counter: Counter, priority_first: bool, taken: set[int]) -> Candidate | None:
+        """The first ticket of the counter's ``call_order`` that is not in ``taken``."""
+        preferences = {row.service_id: row.preference for row in counter.matrix}
+        sent = [t for t in self.sent if t.target_counter_id == counter.id and t.id not in taken]
+        if sent:
+            return min(sent, key=lambda t: (t.priority != priority_first,
+                                            preferences.get(t.service_id, 99),
+                                            t.queued_at, t.id))
+        for priority in (True, False) if priority_first else (False, True):
+            for services in levels(counter):
+                line = self.lines[(counter.office_id, services, priority)]
+                first = next((t for t in line if t.id not in taken), None)
+                if first is not None:
+                    return first
+        return None
 
 
-def _first(condition, order):
-    return (select(Ticket.id).where(condition).order_by(*order).limit(1)
-            .with_for_update(skip_locked=True).scalar_subquery())
+@functools.cache  # built once per shape
+def _line_statement(postgres: bool, by_services: bool, lock: bool):
+    condition = and_(
+        Ticket.office_id == bindparam("office"),
+        Ticket.status == TicketStatus.WAITING,
+        Ticket.priority == bindparam("priority"),
+        Ticket.target_counter_id.is_(None),
+    )
+    if by_services:  # PostgreSQL: one array, so that the statement is prepared once
+        condition = and_(condition, Ticket.service_id == any_(
+            bindparam("services", type_=postgresql.ARRAY(Integer))) if postgres
+            else Ticket.service_id.in_(bindparam("services", expanding=True)))
+    line = (select(*_CANDIDATE_COLUMNS).where(condition)
+            .order_by(Ticket.queued_at, Ticket.id).limit(bindparam("depth", type_=Integer)))
+    return line.with_for_update(skip_locked=True) if lock else line
 
 
-def next_pick_params(counter: Counter) -> tuple[int, dict]:
-    """The preference levels of the counter's matrix row and ``next_pick``'s parameters."""
-    params = routing_params(counter)
-    levels = sorted({row.preference for row in counter.matrix})
-    params.update((f"level_{i}", preference) for i, preference in enumerate(levels))
-    return len(levels), params
+@functools.cache
+def _sent_statement(postgres: bool, lock: bool):
+    counters = (Ticket.target_counter_id == any_(
+        bindparam("counters", type_=postgresql.ARRAY(Integer))) if postgres
+        else Ticket.target_counter_id.in_(bindparam("counters", expanding=True)))
+    sent = select(*_CANDIDATE_COLUMNS).where(counters, Ticket.status == TicketStatus.WAITING)
+    return sent.with_for_update(skip_locked=True) if lock else sent
 
 
 def served_preferences(session: Session, counter: Counter) -> dict[int, int] | None:

@@ -137,15 +137,13 @@ def test_random_clerk_actions_keep_the_queue_consistent(app, db, actions):
     db.session.rollback()
 
 
-WAITING = st.lists(
-    st.tuples(
-        st.integers(0, 2),  # which service
-        st.booleans(),  # priority
-        st.integers(0, 3),  # sent to counter 1..3 by a transfer (0: to none)
-        st.integers(0, 20),  # queue position: minutes after nine (ties happen)
-    ),
-    max_size=25,
+A_WAITING_TICKET = st.tuples(
+    st.integers(0, 2),  # which service
+    st.booleans(),  # priority
+    st.integers(0, 3),  # sent to counter 1..3 by a transfer (0: to none)
+    st.integers(0, 20),  # queue position: minutes after nine (ties happen)
 )
+WAITING = st.lists(A_WAITING_TICKET, max_size=25)
 MATRIX = st.dictionaries(st.integers(0, 2), st.integers(1, 3), max_size=3)  # service: pref
 
 
@@ -154,7 +152,7 @@ MATRIX = st.dictionaries(st.integers(0, 2), st.integers(1, 3), max_size=3)  # se
 )
 @given(waiting=WAITING, matrix=MATRIX, every_n=st.sampled_from([0, 2, 3]))
 def test_call_next_calls_the_first_ticket_of_the_clerks_list(app, db, waiting, matrix, every_n):
-    """Call next walks the calling order level by level (routing.next_pick) instead of
+    """Call next picks from a few tickets read line by line (routing.Candidates) instead of
     sorting the queue; it must call exactly the ticket the clerk's list (``CALLABLE`` in
     ``call_order``) shows first, call after call, whatever the matrix, the priorities, the
     tickets sent to counters, the ties in queue position and the priority policy."""
@@ -202,4 +200,66 @@ def test_call_next_calls_the_first_ticket_of_the_clerks_list(app, db, waiting, m
         assert called == listed
         if called is None:
             break
+    db.session.rollback()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(waiting=st.lists(A_WAITING_TICKET, min_size=4, max_size=25),
+       matrices=st.lists(MATRIX, min_size=3, max_size=3),
+       presses=st.lists(st.integers(0, 2), min_size=2, max_size=8),
+       every_n=st.sampled_from([0, 2]))
+def test_calls_made_together_call_what_the_same_calls_one_by_one_call(
+        app, db, waiting, matrices, presses, every_n):
+    """Clerks who press at the same moment are called together (``call_next_many``: the
+    tickets they may take are read once, and each call's is picked among them after the
+    picks before it). Whatever the counters' matrix rows, the tickets sent to counters, the
+    priorities, the ties and the order of the presses (a counter pressing twice among them),
+    the batch calls the very tickets, in the same order, that the same calls made one by one
+    call in a twin office."""
+    from tests.factories import Factory
+
+    for table in reversed(db.metadata.sorted_tables):  # a clean slate per example
+        db.session.execute(table.delete())
+    factory = Factory(db.session)
+    factory._org = None
+    nine = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+    now = nine + dt.timedelta(hours=1)
+    called = {}
+    for way in ("one by one", "together"):
+        office = factory.office(way.replace(" ", "-"), counters=3,
+                                services=(("BIRTH", "A"), ("TAX", "E"), ("BUILD", "K")))
+        office.priority_policy, office.priority_every = ("every_n", every_n) if every_n else (
+            "strict", 3)
+        services = [factory.service(office, code) for code in ("BIRTH", "TAX", "BUILD")]
+        counters = sorted(office.counters, key=lambda c: c.number)
+        for counter, matrix in zip(counters, matrices, strict=True):
+            for service, preference in matrix.items():
+                db.session.add(CounterService(counter_id=counter.id,
+                                              service_id=services[service].id,
+                                              preference=preference))
+        db.session.flush()
+        for counter in counters:
+            db.session.expire(counter, ["matrix"])
+        for service, priority, sent_to, minute in waiting:
+            ticket = rules.issue_ticket(db.session, office, services[service].id, now=nine,
+                                        priority=priority)
+            ticket.queued_at = nine + dt.timedelta(minutes=minute)
+            ticket.target_counter_id = counters[sent_to - 1].id if sent_to else None
+        db.session.flush()
+        if way == "one by one":
+            tickets = []
+            for press in presses:
+                try:
+                    tickets.append(rules.call_next(db.session, counters[press], now=now))
+                except QueueEmpty:
+                    tickets.append(None)
+        else:
+            calls = [rules.NextCall(counters[press], now=now) for press in presses]
+            rules.call_next_many(db.session, calls)
+            tickets = [db.session.get(Ticket, call.ticket_id) if call.ticket_id else None
+                       for call in calls]
+        called[way] = [ticket.code if ticket else None for ticket in tickets]
+    assert called["together"] == called["one by one"]
     db.session.rollback()
