@@ -103,9 +103,12 @@ class CallGroup:
         if waits and not call.woken.wait(WAIT_TIMEOUT):
             raise TimeoutError("the clerk writing the calls did not finish in time")
         if not call.written:  # first in, or handed the turn: write the queued calls
+            # PostgreSQL: the connection is checked out (and pinged, a round trip) while the
+            # others join; on SQLite that would be BEGIN IMMEDIATE, holding the writer
+            session = None if self.engine.dialect.name == "sqlite" else self._begin(False)
             if not waits:  # first in: let the clerks who pressed at the same instant join
                 self._gather()
-            self._write_next_group()
+            self._write_next_group(session)
         if call.error is not None:
             raise call.error
         if call.ticket_id is None:  # the writing thread was stopped before it could tell
@@ -127,13 +130,28 @@ class CallGroup:
                     return
                 queued = len(self._queued)
 
-    def _write_next_group(self) -> None:
-        """Write every queued call (this thread's among them) in one transaction, hand the
-        writer's turn to the first call queued meanwhile, and wake the group's clerks."""
+    def _begin(self, failing: bool = True) -> Session | None:
+        """A session in a write transaction on the groups' engine (``writer_engine``). When
+        that fails (the database is out of reach): the error, or None if not ``failing``
+        (``_write`` then tries again, and the group's clerks are told why it failed)."""
+        session = Session(self.writer_engine(), expire_on_commit=False)
+        try:
+            begin_write(session)
+        except Exception:
+            session.close()
+            if failing:
+                raise
+            return None
+        return session
+
+    def _write_next_group(self, session: Session | None) -> None:
+        """Write every queued call (this thread's among them) in one transaction on the
+        session (``_begin``), hand the writer's turn to the first call queued meanwhile, and
+        wake the group's clerks."""
         with self._mutex:
             group, self._queued = self._queued, []
         try:
-            self._write(group)
+            self._write(group, session)
         except Exception as exc:  # the transaction itself failed: none of its calls happened
             log.exception("a group of %d calls could not be written", len(group))
             for call in group:
@@ -149,10 +167,8 @@ class CallGroup:
             for call in group:
                 call.woken.set()
 
-    def _write(self, group: list[_Call]) -> None:
-        engine = self.writer_engine()
-        with Session(engine, expire_on_commit=False) as session:  # rolls back on error
-            begin_write(session)
+    def _write(self, group: list[_Call], session: Session | None = None) -> None:
+        with session or self._begin() as session:  # rolls back on error
             counters = {c.id: c for c in session.scalars(
                 _COUNTERS, {"ids": list({call.counter_id for call in group})}).unique()}
             clerks = {c.clerk.id: c.clerk for c in counters.values() if c.clerk}
