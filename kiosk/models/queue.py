@@ -98,7 +98,7 @@ class Ticket(db.Model):
     queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     called_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    recalls: Mapped[int] = mapped_column(default=0)
+    recalls: Mapped[int] = mapped_column(default=0)  # of its current call, by the counter
     transfers: Mapped[int] = mapped_column(default=0)
     # Set by a transfer to a particular counter: only that counter calls the ticket.
     target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))

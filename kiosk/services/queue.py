@@ -417,7 +417,7 @@ _CLAIM_BY_ID = (
     update(Ticket)
     .where(Ticket.id == bindparam("ticket"), Ticket.status == TicketStatus.WAITING)
     .values(status=TicketStatus.CALLED, counter_id=bindparam("counter"),
-            target_counter_id=None, called_at=bindparam("now"))
+            target_counter_id=None, called_at=bindparam("now"), recalls=0)
 )
 
 
@@ -451,7 +451,7 @@ WITH pick AS (
            AS pick (ticket, counter, at, actor, outcome, finished_data, ord)),
 claimed AS (
   UPDATE ticket SET status = 'called', counter_id = pick.counter, target_counter_id = NULL,
-                    called_at = pick.at
+                    called_at = pick.at, recalls = 0
   FROM pick
   WHERE ticket.id = pick.ticket AND ticket.status = 'waiting'
     AND ticket.id IN (SELECT id FROM ticket WHERE id = ANY(CAST(:tickets AS integer[]))
@@ -607,6 +607,7 @@ def call_ticket(
     ticket.counter_id = counter.id
     ticket.target_counter_id = None
     ticket.called_at = now
+    ticket.recalls = 0  # the recalls of this call
     _record(session, ticket, "called", counter=counter, clerk=clerk, now=now, out_of_turn=True)
     return ticket
 

@@ -40,6 +40,8 @@ def apply(view: TicketView, event: TicketEvent) -> None:
     elif event.kind in ("called", "resumed"):
         view.counter_id = event.counter_id
         view.target_counter_id = None
+        if event.kind == "called":  # a new call: its recalls are counted afresh
+            view.recalls = 0
     elif event.kind == "recalled":
         view.recalls += 1
     elif event.kind == "finished":

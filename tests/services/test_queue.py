@@ -124,6 +124,30 @@ def test_recall_counts_and_keeps_the_ticket_at_the_counter(db, factory, office):
     assert (ticket.status, ticket.recalls, ticket.counter_id) == ("called", 2, counter.id)
 
 
+def test_a_ticket_called_again_counts_its_recalls_afresh(db, factory, office):
+    """The clerk's card says how often this call was repeated: after a no-show came back, or
+    a transfer, the next call starts from none (it said "recalled 2 times" at once)."""
+    from kiosk.services.replay import current_views, replay_office
+
+    office.no_show_grace_minutes = 15
+    birth = factory.service(office, "BIRTH")
+    ticket = rules.issue_ticket(db.session, office, birth.id, now=at(9))
+    c1, c2 = factory.counter(office, 1), factory.counter(office, 2)
+    rules.call_next(db.session, c1, now=at(9, 1))
+    for _ in "12":
+        rules.recall(db.session, c1, ticket.id)
+    rules.mark_no_show(db.session, c1, ticket.id, now=at(9, 3))
+    rules.return_no_show(db.session, office, ticket.id, now=at(9, 5))
+    assert rules.call_next(db.session, c1, now=at(9, 6)).id == ticket.id
+    assert ticket.recalls == 0
+    rules.recall(db.session, c1, ticket.id)
+    rules.open_counter(db.session, c2, clerk=None, now=at(9, 7))
+    rules.transfer(db.session, c1, ticket.id, to_counter_id=c2.id, now=at(9, 8))
+    assert rules.call_ticket(db.session, c2, ticket.id, now=at(9, 9)).recalls == 0
+    replayed = replay_office(db.session, office.id)
+    assert replayed[ticket.id].key() == current_views(db.session, office.id)[ticket.id].key()
+
+
 def test_no_show_and_finish_end_the_ticket(db, factory, office):
     birth = factory.service(office, "BIRTH")
     rules.issue_ticket(db.session, office, birth.id)
