@@ -134,11 +134,13 @@ class CallGroup:
         """A session in a write transaction on the groups' engine (``writer_engine``). When
         that fails (the database is out of reach): the error, or None if not ``failing``
         (``_write`` then tries again, and the group's clerks are told why it failed)."""
-        session = Session(self.writer_engine(), expire_on_commit=False)
+        session = None
         try:
+            session = Session(self.writer_engine(), expire_on_commit=False)
             begin_write(session)
         except Exception:
-            session.close()
+            if session is not None:
+                session.close()
             if failing:
                 raise
             return None

@@ -65,9 +65,9 @@ from .estimates import estimate_wait
 from .hours import issuing_state
 from .routing import Candidates, PriorityTurns
 
-# Call next's tries on PostgreSQL: a pick lost to another transaction is made again, from
-# candidates read locked (see _claim_all), which the second try does not lose.
-CALL_RETRIES = 3
+# Call next's tries on PostgreSQL: a pick lost to another transaction (it took or holds the
+# ticket) is made again, passing over that ticket (see _claim_all), up to this many times.
+CALL_RETRIES = 8
 
 OUTCOMES = ("served", "incomplete_documents", "referred", "other")
 BREAK_REASONS = ("short", "lunch", "meeting", "technical", "other")
@@ -360,24 +360,26 @@ def _claim_all(session: Session, claims: list[tuple[NextCall, bool, list[int]]],
     together, in one statement on psycopg (a claim of its own for each call, each walking
     the lines again, made a 20-call group take 13 ms on PostgreSQL instead of 10). A claim
     writes its ticket only while it is still waiting and no other transaction holds it (SKIP
-    LOCKED). The picks lost so (another process's clerk took or holds the ticket) are made
-    again after the others, from candidates read with the tickets others hold passed over
-    and those read locked (``Candidates(lock=True)``), so that the second try holds what it
-    picks.
+    LOCKED): only what it claims is locked. The picks lost so (another process's clerk took
+    or holds the ticket) are made again after the others, from candidates read again, passing
+    over the tickets lost (or, when nothing else is left, trying them once more: the other
+    transaction may have let go), up to ``CALL_RETRIES`` times.
     SQLite has one writer: there nothing is lost."""
     connection = session.connection()
     postgres = connection.dialect.name == "postgresql"
     rows: list = [None] * len(claims)
     pending = list(range(len(claims)))
-    for attempt in range(CALL_RETRIES):
-        if candidates is None:  # again: held tickets passed over, those returned locked
+    skipped: set[int] = set()  # tickets another transaction took or holds
+    for _ in range(CALL_RETRIES):
+        if candidates is None:
             candidates = Candidates([claims[i][0].counter for i in pending],
-                                    depth=len(pending), lock=attempt > 0)
+                                    depth=len(pending) + len(skipped))
             candidates.fill(_read_all(connection, candidates.statements(postgres)))
         taken, picks = set(), []
         for i in pending:
             call, priority_first, _ = claims[i]
-            ticket = candidates.pick(call.counter, priority_first, taken)
+            ticket = (candidates.pick(call.counter, priority_first, taken | skipped)
+                      or candidates.pick(call.counter, priority_first, taken))  # let go yet?
             if ticket is not None:
                 taken.add(ticket.id)
                 picks.append((i, ticket))
@@ -385,8 +387,10 @@ def _claim_all(session: Session, claims: list[tuple[NextCall, bool, list[int]]],
             claimed = _claim_and_record(connection, [(i, claims[i], t) for i, t in picks])
         else:
             claimed = _claim_on_sqlite(connection, [(i, claims[i][0], t) for i, t in picks])
-        for i, _ in picks:
+        for i, ticket in picks:
             rows[i] = claimed.get(i)
+            if rows[i] is None:
+                skipped.add(ticket.id)
         pending = [i for i, _ in picks if rows[i] is None]
         if not pending:
             break
@@ -398,7 +402,8 @@ def _read_all(connection, statements: list) -> list[list]:
     """Every row of each (statement, parameters): in one round trip on psycopg, where call
     next's statements are planned once per connection from here on (``_GENERIC_PLANS``)."""
     if connection.dialect.driver == "psycopg":
-        return _pipelined(connection, [(_GENERIC_PLANS, {}), *statements], rows="all")[1:]
+        return _pipelined(connection, [(_GENERIC_PLANS, {}), *statements, (_DEFAULT_PLANS, {})],
+                          rows="all")[1:-1]
     return [connection.execute(statement, params).all() for statement, params in statements]
 
 
@@ -406,8 +411,9 @@ def _read_all(connection, statements: list) -> list[list]:
 # run five times, after which PostgreSQL plans it anew for each call's values for as long as
 # it deems that cheaper than the plan made once: with the statistics autovacuum gathers, it
 # did so for good for the claims (0.1-0.9 ms each, more than the claim). The plan made once
-# is the one wanted (one walk along an index that stops after a few rows). Set for the
-# candidates' reads and reset with the claims' write, in the same round trips.
+# is the one wanted (one walk along an index that stops after a few rows). Set and reset
+# around the reads and around the claims' write, in the same round trips (a statement's
+# plan is chosen when it runs).
 _GENERIC_PLANS = text("SET LOCAL plan_cache_mode = force_generic_plan")
 _DEFAULT_PLANS = text("SET LOCAL plan_cache_mode = DEFAULT")
 
@@ -504,8 +510,8 @@ def _claim_and_record(connection, picks: list) -> dict[int, _Claimed]:
         "orders": [i for i, _, _ in picks],
         "current": [ticket for _, claim, _ in picks for ticket in claim[2]],
     }
-    rows = _pipelined(connection, [(_CLAIM_AND_RECORD, params), (_DEFAULT_PLANS, {})],
-                      rows="all")[0]
+    rows = _pipelined(connection, [(_GENERIC_PLANS, {}), (_CLAIM_AND_RECORD, params),
+                                   (_DEFAULT_PLANS, {})], rows="all")[1]
     return {row[0]: _Claimed(*row[1:]) for row in rows}
 
 

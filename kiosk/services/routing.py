@@ -90,14 +90,10 @@ class Candidates:
     so a call costs the same with 10 or 2,000 tickets waiting; twenty calls share a few
     statements instead of walking the lines twenty times.
 
-    Nothing is locked (the claims lock what they take, ``queue._claim_all``), unless
-    ``lock``: then the reads pass over the tickets other transactions hold and lock those
-    they return (``FOR UPDATE SKIP LOCKED``), for the calls whose picks were lost to another
-    transaction (on PostgreSQL, with several server processes).
-    """
+    Nothing is locked here: the claims lock what they take (``queue._claim_all``)."""
 
-    def __init__(self, counters: list[Counter], depth: int, *, lock: bool = False):
-        self.depth, self.lock = depth, lock
+    def __init__(self, counters: list[Counter], depth: int):
+        self.depth = depth
         self.counter_ids = sorted({counter.id for counter in counters})
         self.lines: dict[tuple[int, frozenset[int] | None, bool], list[Candidate]] = {}
         for counter in counters:
@@ -108,12 +104,12 @@ class Candidates:
 
     def statements(self, postgres: bool) -> list[tuple]:
         """(statement, parameters) to read the candidates, for ``fill``."""
-        reads = [(_sent_statement(postgres, self.lock), {"counters": self.counter_ids})]
+        reads = [(_sent_statement(postgres), {"counters": self.counter_ids})]
         for office_id, services, priority in self.lines:
             params = {"office": office_id, "priority": priority, "depth": self.depth}
             if services is not None:
                 params["services"] = sorted(services)
-            reads.append((_line_statement(postgres, services is not None, self.lock), params))
+            reads.append((_line_statement(postgres, services is not None), params))
         return reads
 
     def fill(self, results: list[list]) -> None:
@@ -141,7 +137,7 @@ class Candidates:
 
 
 @functools.cache  # built once per shape
-def _line_statement(postgres: bool, by_services: bool, lock: bool):
+def _line_statement(postgres: bool, by_services: bool):
     condition = and_(
         Ticket.office_id == bindparam("office"),
         Ticket.status == TicketStatus.WAITING,
@@ -152,18 +148,16 @@ def _line_statement(postgres: bool, by_services: bool, lock: bool):
         condition = and_(condition, Ticket.service_id == any_(
             bindparam("services", type_=postgresql.ARRAY(Integer))) if postgres
             else Ticket.service_id.in_(bindparam("services", expanding=True)))
-    line = (select(*_CANDIDATE_COLUMNS).where(condition)
+    return (select(*_CANDIDATE_COLUMNS).where(condition)
             .order_by(Ticket.queued_at, Ticket.id).limit(bindparam("depth", type_=Integer)))
-    return line.with_for_update(skip_locked=True) if lock else line
 
 
 @functools.cache
-def _sent_statement(postgres: bool, lock: bool):
+def _sent_statement(postgres: bool):
     counters = (Ticket.target_counter_id == any_(
         bindparam("counters", type_=postgresql.ARRAY(Integer))) if postgres
         else Ticket.target_counter_id.in_(bindparam("counters", expanding=True)))
-    sent = select(*_CANDIDATE_COLUMNS).where(counters, Ticket.status == TicketStatus.WAITING)
-    return sent.with_for_update(skip_locked=True) if lock else sent
+    return select(*_CANDIDATE_COLUMNS).where(counters, Ticket.status == TicketStatus.WAITING)
 
 
 def served_preferences(session: Session, counter: Counter) -> dict[int, int] | None:

@@ -852,3 +852,79 @@ def test_only_the_clerk_who_holds_a_counter_acts_there(db, factory, office):
     rules.end_break(db.session, counter, clerk=bojana)
     rules.close_counter(db.session, counter, clerk=bojana)
     assert rules.holder_instead_of(db.session, counter, ana) is None
+
+
+def test_a_pick_lost_to_another_process_is_made_again_without_holding_what_it_skips(pg_app):
+    """Two server processes call at once while a third holds the oldest priority ticket.
+    Each loses its first pick and picks again; the one still writing holds only the ticket
+    it took, so the other gets the next waiting ticket, not "nobody waits"."""
+    from kiosk.extensions import db
+
+    factory = Factory(db.session)
+    office = factory.office(counters=3, services=(("BIRTH", "A"),))
+    birth = factory.service(office, "BIRTH")
+    p1, p2 = (rules.issue_ticket(db.session, office, birth.id, priority=True).id for _ in "12")
+    t1 = rules.issue_ticket(db.session, office, birth.id).id
+    c1, c2 = (c.id for c in sorted(office.counters, key=lambda c: c.number)[:2])
+    db.session.commit()
+    holder = db.engine.connect()
+    holder.execute(select(Ticket.id).where(Ticket.id == p1).with_for_update())
+    first, second = Session(db.engine), Session(db.engine)
+    try:
+        got_first = rules.call_next(first, first.get(Counter, c1)).id  # not committed yet
+        got_second = rules.call_next(second, second.get(Counter, c2)).id
+        first.commit()
+        second.commit()
+    finally:
+        holder.rollback()
+        for connection in (holder, first, second):
+            connection.close()
+    assert (got_first, got_second) == (p2, t1)
+
+
+def test_call_next_leaves_the_planner_as_it_found_it(pg_app):
+    """Call next's statements are planned once per connection (plan_cache_mode); whatever
+    the call's outcome, the rest of the transaction is planned as usual."""
+    from sqlalchemy import text
+
+    from kiosk.extensions import db
+
+    factory = Factory(db.session)
+    office = factory.office(counters=1, services=(("BIRTH", "A"),))
+    birth = factory.service(office, "BIRTH")
+    counter = office.counters[0]
+    db.session.commit()
+    with pytest.raises(QueueEmpty):
+        rules.call_next(db.session, counter)
+    assert db.session.scalar(text("SHOW plan_cache_mode")) == "auto"
+    ticket = rules.issue_ticket(db.session, office, birth.id)
+    rules.call_ticket(db.session, counter, ticket.id)
+    assert db.session.scalar(text("SHOW plan_cache_mode")) == "auto"
+    db.session.rollback()
+
+
+def test_a_group_that_cannot_reach_the_database_tells_its_clerk_and_lets_the_next_write(
+        pg_app, monkeypatch):
+    """The groups' connection cannot be had (here its engine cannot be made): the clerk is
+    told, and the next clerk's call is written once it can, instead of waiting for a writer
+    that is gone."""
+    from kiosk.extensions import db
+    from kiosk.services.call_group import CallGroup
+
+    factory = Factory(db.session)
+    office = factory.office(counters=1, services=(("BIRTH", "A"),))
+    ticket = rules.issue_ticket(db.session, office, factory.service(office, "BIRTH").id)
+    counter_id, ticket_id = office.counters[0].id, ticket.id
+    db.session.commit()
+    group = CallGroup(db.engine)
+    writer_engine = group.writer_engine
+
+    def unreachable():
+        raise OSError("could not connect")
+
+    monkeypatch.setattr(group, "writer_engine", unreachable)
+    with pytest.raises(OSError):
+        group.call_next(counter_id)
+    monkeypatch.setattr(group, "writer_engine", writer_engine)
+    assert group.call_next(counter_id) == ticket_id
+    group.dispose()
