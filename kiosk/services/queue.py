@@ -67,7 +67,10 @@ from .routing import Candidates, PriorityTurns
 
 # Call next's tries on PostgreSQL: a pick lost to another transaction (it took or holds the
 # ticket) is made again, passing over that ticket (see _claim_all), up to this many times.
-CALL_RETRIES = 8
+# A process's clerks call in one group at a time, so a pick is lost only to another process
+# (two rounds with two processes). Twenty transactions of one call each, all at once
+# (bench/call_next.py --separate), lost up to 20 in a row.
+CALL_RETRIES = 20
 
 OUTCOMES = ("served", "incomplete_documents", "referred", "other")
 BREAK_REASONS = ("short", "lunch", "meeting", "technical", "other")
