@@ -63,14 +63,7 @@ from .errors import (
 )
 from .estimates import estimate_wait
 from .hours import issuing_state
-from .routing import Candidates, PriorityTurns
-
-# Call next's tries on PostgreSQL: a pick lost to another transaction (it took or holds the
-# ticket) is made again, passing over that ticket (see _claim_all), up to this many times.
-# A process's clerks call in one group at a time, so a pick is lost only to another process
-# (two rounds with two processes). Twenty transactions of one call each, all at once
-# (bench/call_next.py --separate), lost up to 20 in a row.
-CALL_RETRIES = 20
+from .routing import Candidate, Candidates, PriorityTurns, locked_picks
 
 OUTCOMES = ("served", "incomplete_documents", "referred", "other")
 BREAK_REASONS = ("short", "lunch", "meeting", "technical", "other")
@@ -364,41 +357,69 @@ def _claim_all(session: Session, claims: list[tuple[NextCall, bool, list[int]]],
     the lines again, made a 20-call group take 13 ms on PostgreSQL instead of 10). A claim
     writes its ticket only while it is still waiting and no other transaction holds it (SKIP
     LOCKED): only what it claims is locked. The picks lost so (another process's clerk took
-    or holds the ticket) are made again after the others, from candidates read again, passing
-    over the tickets lost (or, when nothing else is left, trying them once more: the other
-    transaction may have let go), up to ``CALL_RETRIES`` times.
+    or holds the ticket: PostgreSQL only) are made again after the others, passing over the
+    tickets lost; those lost again, and calls left with nothing but tickets lost, once more
+    on the server, each locked as it is made (``_locked_picks``): that third try loses none.
     SQLite has one writer: there nothing is lost."""
     connection = session.connection()
     postgres = connection.dialect.name == "postgresql"
     rows: list = [None] * len(claims)
     pending = list(range(len(claims)))
-    skipped: set[int] = set()  # tickets another transaction took or holds
-    for _ in range(CALL_RETRIES):
-        if candidates is None:
-            candidates = Candidates([claims[i][0].counter for i in pending],
-                                    depth=len(pending) + len(skipped))
-            candidates.fill(_read_all(connection, candidates.statements(postgres)))
-        taken, picks = set(), []
-        for i in pending:
-            call, priority_first, _ = claims[i]
-            ticket = (candidates.pick(call.counter, priority_first, taken | skipped)
-                      or candidates.pick(call.counter, priority_first, taken))  # let go yet?
-            if ticket is not None:
-                taken.add(ticket.id)
-                picks.append((i, ticket))
+    skipped: set[int] = set()  # tickets lost to other transactions
+    for attempt in range(3):
+        if attempt < 2:
+            if candidates is None:
+                candidates = Candidates([claims[i][0].counter for i in pending],
+                                        depth=len(pending) + len(skipped))
+                candidates.fill(_read_all(connection, candidates.statements(postgres)))
+            picks = _picks(candidates, [(i, claims[i]) for i in pending], skipped)
+        else:  # lost again: made on the server, each locked as it is made
+            picks = _locked_picks(connection, [(i, claims[i]) for i in pending])
         if record:
             claimed = _claim_and_record(connection, [(i, claims[i], t) for i, t in picks])
         else:
             claimed = _claim_on_sqlite(connection, [(i, claims[i][0], t) for i, t in picks])
+        picked = set()
         for i, ticket in picks:
             rows[i] = claimed.get(i)
+            picked.add(i)
             if rows[i] is None:
                 skipped.add(ticket.id)
-        pending = [i for i, _ in picks if rows[i] is None]
+        # then: the lost picks; after the second try also the calls left with none but the
+        # tickets lost (others may let them go), so that the locked try decides
+        pending = [i for i in pending if rows[i] is None and (attempt or i in picked)]
         if not pending:
             break
         candidates = None
     return rows
+
+
+def _picks(candidates: Candidates, claims: list, skipped: set[int]) -> list:
+    """(index, ticket) of each (index, (call, priority first, current)) that has a pick
+    among the candidates but ``skipped``, each after the picks before it."""
+    taken, picks = set(skipped), []
+    for i, (call, priority_first, _) in claims:
+        ticket = candidates.pick(call.counter, priority_first, taken)
+        if ticket is not None:
+            taken.add(ticket.id)
+            picks.append((i, ticket))
+    return picks
+
+
+def _locked_picks(connection, claims: list) -> list:
+    """``_picks`` made on the server, one call after the other, each ticket locked as it is
+    picked and the tickets other transactions hold passed over (``routing.locked_picks``):
+    the claims of these picks cannot be lost."""
+    taken, picks = set(), []
+    for i, (call, priority_first, _) in claims:
+        for statement, params in locked_picks(call.counter, priority_first, taken):
+            row = connection.execute(statement, params).first()
+            if row is not None:
+                ticket = Candidate(*row)
+                taken.add(ticket.id)
+                picks.append((i, ticket))
+                break
+    return picks
 
 
 def _read_all(connection, statements: list) -> list[list]:

@@ -20,7 +20,7 @@ import collections
 import datetime as dt
 import functools
 
-from sqlalchemy import Integer, and_, any_, bindparam, case, exists, func, or_, select
+from sqlalchemy import Integer, all_, and_, any_, bindparam, case, exists, func, or_, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -134,6 +134,41 @@ class Candidates:
                 if first is not None:
                     return first
         return None
+
+
+def locked_picks(counter: Counter, priority_first: bool, taken: set[int]) -> list[tuple]:
+    """PostgreSQL: (statement, parameters) that each return the first ticket of one of the
+    counter's lines, in ``call_order``, passing over ``taken`` and the tickets other
+    transactions hold, locked (``FOR UPDATE SKIP LOCKED``): the first that returns a row is
+    the counter's pick. For a call whose pick another transaction took or holds; it locks
+    nothing it does not take."""
+    first = {"counter": counter.id, "office": counter.office_id, "taken": sorted(taken)}
+    reads = [(_locked_sent_statement(priority_first), first)]
+    for priority in (True, False) if priority_first else (False, True):
+        for services in levels(counter):
+            params = {"office": counter.office_id, "priority": priority, "depth": 1,
+                      "taken": sorted(taken)}
+            if services is not None:
+                params["services"] = sorted(services)
+            reads.append((_locked_line_statement(services is not None), params))
+    return reads
+
+
+_TAKEN = Ticket.id != all_(bindparam("taken", type_=postgresql.ARRAY(Integer)))
+
+
+@functools.cache
+def _locked_line_statement(by_services: bool):
+    return (_line_statement(True, by_services).where(_TAKEN)
+            .with_for_update(skip_locked=True))
+
+
+@functools.cache
+def _locked_sent_statement(priority_first: bool):
+    return (select(*_CANDIDATE_COLUMNS)
+            .where(Ticket.status == TicketStatus.WAITING, _sent_here, _TAKEN)
+            .order_by(*call_order(priority_first)).limit(1)
+            .with_for_update(skip_locked=True))
 
 
 @functools.cache  # built once per shape
