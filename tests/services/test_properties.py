@@ -147,6 +147,17 @@ WAITING = st.lists(A_WAITING_TICKET, max_size=25)
 MATRIX = st.dictionaries(st.integers(0, 2), st.integers(1, 3), max_size=3)  # service: pref
 
 
+def _issue_waiting(db, office, services, counters, waiting, nine) -> None:
+    """Issue ``waiting`` (WAITING's tuples) at nine, each moved to its queue position and
+    sent to its counter."""
+    for service, priority, sent_to, minute in waiting:
+        ticket = rules.issue_ticket(db.session, office, services[service].id, now=nine,
+                                    priority=priority)
+        ticket.queued_at = nine + dt.timedelta(minutes=minute)
+        ticket.target_counter_id = counters[sent_to - 1].id if sent_to else None
+    db.session.flush()
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -177,12 +188,7 @@ def test_call_next_calls_the_first_ticket_of_the_clerks_list(app, db, waiting, m
     db.session.flush()
     db.session.expire(counter, ["matrix"])
     nine = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
-    for service, priority, sent_to, minute in waiting:
-        ticket = rules.issue_ticket(db.session, office, services[service].id, now=nine,
-                                    priority=priority)
-        ticket.queued_at = nine + dt.timedelta(minutes=minute)
-        ticket.target_counter_id = counters[sent_to - 1].id if sent_to else None
-    db.session.flush()
+    _issue_waiting(db, office, services, counters, waiting, nine)
 
     now = nine + dt.timedelta(hours=1)
     for _ in range(len(waiting) + 1):
@@ -242,12 +248,7 @@ def test_calls_made_together_call_what_the_same_calls_one_by_one_call(
         db.session.flush()
         for counter in counters:
             db.session.expire(counter, ["matrix"])
-        for service, priority, sent_to, minute in waiting:
-            ticket = rules.issue_ticket(db.session, office, services[service].id, now=nine,
-                                        priority=priority)
-            ticket.queued_at = nine + dt.timedelta(minutes=minute)
-            ticket.target_counter_id = counters[sent_to - 1].id if sent_to else None
-        db.session.flush()
+        _issue_waiting(db, office, services, counters, waiting, nine)
         if way == "one by one":
             tickets = []
             for press in presses:
