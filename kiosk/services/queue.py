@@ -423,8 +423,8 @@ def _locked_picks(connection, claims: list) -> list:
 
 
 def _read_all(connection, statements: list) -> list[list]:
-    """Every row of each (statement, parameters): in one round trip on psycopg, where call
-    next's statements are planned once per connection from here on (``_GENERIC_PLANS``)."""
+    """Every row of each (statement, parameters): in one round trip on psycopg, where they
+    are planned once per connection (``_GENERIC_PLANS``)."""
     if connection.dialect.driver == "psycopg":
         return _pipelined(connection, [(_GENERIC_PLANS, {}), *statements, (_DEFAULT_PLANS, {})],
                           rows="all")[1:-1]
