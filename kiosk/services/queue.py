@@ -16,7 +16,6 @@ import operator
 
 from sqlalchemy import (
     Integer,
-    any_,
     bindparam,
     exists,
     func,
@@ -63,7 +62,7 @@ from .errors import (
 )
 from .estimates import estimate_wait
 from .hours import issuing_state
-from .routing import Candidate, Candidates, PriorityTurns, locked_picks
+from .routing import Candidate, Candidates, PriorityTurns, locked_picks, one_of
 
 OUTCOMES = ("served", "incomplete_documents", "referred", "other")
 BREAK_REASONS = ("short", "lunch", "meeting", "technical", "other")
@@ -312,10 +311,9 @@ def _current_tickets(session: Session, counters: list[Counter],
 
 @functools.cache
 def _current_statement(postgres: bool):
-    counters = (Ticket.counter_id == any_(bindparam("counters", type_=postgresql.ARRAY(Integer)))
-                if postgres else Ticket.counter_id.in_(bindparam("counters", expanding=True)))
     return (select(Ticket.id, Ticket.counter_id)
-            .where(counters, Ticket.status == TicketStatus.CALLED)
+            .where(one_of(Ticket.counter_id, "counters", postgres),
+                   Ticket.status == TicketStatus.CALLED)
             .order_by(Ticket.id)
             .with_for_update())
 
@@ -426,8 +424,8 @@ def _read_all(connection, statements: list) -> list[list]:
     """Every row of each (statement, parameters): in one round trip on psycopg, where they
     are planned once per connection (``_GENERIC_PLANS``)."""
     if connection.dialect.driver == "psycopg":
-        return _pipelined(connection, [(_GENERIC_PLANS, {}), *statements, (_DEFAULT_PLANS, {})],
-                          rows="all")[1:-1]
+        return _pipelined(connection, [(_GENERIC_PLANS, {}), *statements,
+                                       (_DEFAULT_PLANS, {})])[1:-1]
     return [connection.execute(statement, params).all() for statement, params in statements]
 
 
@@ -535,17 +533,17 @@ def _claim_and_record(connection, picks: list) -> dict[int, _Claimed]:
         "current": [ticket for _, claim, _ in picks for ticket in claim[2]],
     }
     rows = _pipelined(connection, [(_GENERIC_PLANS, {}), (_CLAIM_AND_RECORD, params),
-                                   (_DEFAULT_PLANS, {})], rows="all")[1]
+                                   (_DEFAULT_PLANS, {})])[1]
     return {row[0]: _Claimed(*row[1:]) for row in rows}
 
 
-def _pipelined(connection, statements: list, *, rows: str | None = "first") -> list:
+def _pipelined(connection, statements: list, *, returning: bool = True) -> list:
     """Run (statement, parameters) pairs in one psycopg pipeline on the SQLAlchemy
     connection's driver connection: sent at once, run in order, one round trip. With
-    ``rows`` "first", the first row of each statement (None when it returned none, or no rows
-    at all) in order; "all", the list of its rows. With None, a run of the same statement
-    goes as one ``executemany`` (its Python side costs a third of one ``execute`` each; with
-    rows to return, psycopg would wait for each run's results, a round trip each). A failed
+    ``returning``, the list of each statement's rows, in order. Without, a run of the same
+    statement goes as one ``executemany`` (its Python side costs a third of one ``execute``
+    each; with rows to return, psycopg would wait for each run's results, a round trip
+    each). A failed
     statement raises the driver's error, after which the transaction is to be rolled back
     (the caller's session does); a connection lost meanwhile is invalidated."""
     driver = connection.connection.driver_connection
@@ -553,7 +551,7 @@ def _pipelined(connection, statements: list, *, rows: str | None = "first") -> l
     cursors = []
     try:
         with driver.pipeline():
-            if rows:
+            if returning:
                 for statement, params in statements:
                     cursors.append(driver.cursor())
                     cursors[-1].execute(*_driver_call(statement, params, dialect))
@@ -564,11 +562,9 @@ def _pipelined(connection, statements: list, *, rows: str | None = "first") -> l
                     cursors.append(driver.cursor())
                     cursors[-1].executemany(sql, many)
         # leaving the pipeline waited for every result; an error in any statement was raised
-        if not rows:
+        if not returning:
             return []
-        if rows == "all":
-            return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
-        return [cursor.fetchone() if cursor.description else None for cursor in cursors]
+        return [cursor.fetchall() if cursor.description else [] for cursor in cursors]
     except Exception:
         if driver.broken or driver.closed:
             connection.invalidate()
@@ -1027,7 +1023,7 @@ def _write_finished(session: Session, finished: list[dict], events: list[dict]) 
     connection = session.connection()
     if connection.dialect.driver == "psycopg":  # both in one round trip, past SQLAlchemy's
         _pipelined(connection, [(_FINISH_BY_ID, row) for row in finished]  # executemany
-                   + [(_INSERT_EVENT, event) for event in events], rows=None)
+                   + [(_INSERT_EVENT, event) for event in events], returning=False)
     else:
         if finished:
             connection.execute(_FINISH_BY_ID, finished)

@@ -179,20 +179,26 @@ def _line_statement(postgres: bool, by_services: bool):
         Ticket.priority == bindparam("priority"),
         Ticket.target_counter_id.is_(None),
     )
-    if by_services:  # PostgreSQL: one array, so that the statement is prepared once
-        condition = and_(condition, Ticket.service_id == any_(
-            bindparam("services", type_=postgresql.ARRAY(Integer))) if postgres
-            else Ticket.service_id.in_(bindparam("services", expanding=True)))
+    if by_services:
+        condition = and_(condition, one_of(Ticket.service_id, "services", postgres))
     return (select(*_CANDIDATE_COLUMNS).where(condition)
             .order_by(Ticket.queued_at, Ticket.id).limit(bindparam("depth", type_=Integer)))
 
 
 @functools.cache
 def _sent_statement(postgres: bool):
-    counters = (Ticket.target_counter_id == any_(
-        bindparam("counters", type_=postgresql.ARRAY(Integer))) if postgres
-        else Ticket.target_counter_id.in_(bindparam("counters", expanding=True)))
-    return select(*_CANDIDATE_COLUMNS).where(counters, Ticket.status == TicketStatus.WAITING)
+    return select(*_CANDIDATE_COLUMNS).where(
+        one_of(Ticket.target_counter_id, "counters", postgres),
+        Ticket.status == TicketStatus.WAITING)
+
+
+def one_of(column, name: str, postgres: bool):
+    """``column`` is one of the ids the list parameter ``name`` holds: on PostgreSQL one
+    array (``= ANY``), so that the statement is prepared once and can run in a psycopg
+    pipeline; elsewhere an expanding ``IN``."""
+    if postgres:
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(Integer)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 def served_preferences(session: Session, counter: Counter) -> dict[int, int] | None:
