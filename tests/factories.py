@@ -101,7 +101,7 @@ class Factory:
         for rank, service in enumerate(services, start=1):
             self.session.add(CounterService(counter=counter, service=service, preference=rank))
         self.session.flush()
-        self.session.expire(counter, ["matrix"])
+        self.session.expire(counter, ["matrix_row"])
 
     def user(
         self,

@@ -5,14 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Table,
+    UniqueConstraint,
+    cast,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..extensions import db
+from .offices import Counter
 from .types import I18nText, UTCDateTime, pick
 
 if TYPE_CHECKING:
-    from .offices import Counter, Office, Organisation
+    from .offices import Office, Organisation
     from .queue import Queue
 
 
@@ -207,3 +219,19 @@ class CounterService(db.Model):
 
     counter: Mapped[Counter] = relationship()
     service: Mapped[Service] = relationship()
+
+
+# A counter's row of the matrix as text, "service id:preference" joined by commas (None: no
+# row); ``routing.preferences`` reads it. Loaded when first used, or with the counter where
+# asked (call next's group reads it for all its counters in their one query: the rows as
+# objects, joined, cost 1-2 ms of a 20-call group on PostgreSQL).
+Counter.matrix_row = column_property(
+    select(func.aggregate_strings(
+        cast(CounterService.service_id, String) + ":" + cast(CounterService.preference, String),
+        ",",
+    ))
+    .where(CounterService.counter_id == Counter.id)
+    .correlate_except(CounterService)
+    .scalar_subquery(),
+    deferred=True,
+)

@@ -12,7 +12,7 @@ from ..extensions import db
 from .types import I18nText, UTCDateTime, pick
 
 if TYPE_CHECKING:
-    from .catalogue import CounterService, OfficeService
+    from .catalogue import OfficeService
     from .people import User
     from .queue import Queue
 
@@ -115,8 +115,7 @@ class Counter(db.Model):
     clerk_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     office: Mapped[Office] = relationship(back_populates="counters")
-    # The counter's row of the service x counter matrix (read by call next's claim).
-    matrix: Mapped[list[CounterService]] = relationship(viewonly=True)
+    # Its row of the service x counter matrix: ``matrix_row`` (kiosk/models/catalogue.py).
     # Who holds it (read with the counters by call next's group); set clerk_id to change it.
     clerk: Mapped[User | None] = relationship(viewonly=True)
 

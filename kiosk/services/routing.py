@@ -67,14 +67,33 @@ _CANDIDATE_COLUMNS = (Ticket.id, Ticket.office_id, Ticket.service_id, Ticket.pri
                       Ticket.queued_at, Ticket.target_counter_id)
 
 
-def levels(counter: Counter) -> list[frozenset[int] | None]:
+def preferences(counter: Counter) -> dict[int, int]:
+    """{service id: preference} of the counter's row of the matrix (``Counter.matrix_row``);
+    empty when it has no row (it serves every service of its office)."""
+    return dict(_parsed(counter.matrix_row))
+
+
+def levels(counter: Counter) -> tuple[frozenset[int] | None, ...]:
     """The services of each preference level of the counter's matrix row, best level first;
-    ``[None]`` for a counter with no row (it serves every service of its office)."""
-    preferences = {row.service_id: row.preference for row in counter.matrix}
-    if not preferences:
-        return [None]
-    return [frozenset(s for s, p in preferences.items() if p == level)
-            for level in sorted(set(preferences.values()))]
+    ``(None,)`` for a counter with no row (it serves every service of its office)."""
+    return _levels(counter.matrix_row)
+
+
+@functools.lru_cache(maxsize=1024)  # an office has a few distinct rows, read at every call
+def _parsed(matrix_row: str | None) -> tuple[tuple[int, int], ...]:
+    if not matrix_row:
+        return ()
+    return tuple((int(service), int(preference)) for service, preference in
+                 (cell.split(":") for cell in matrix_row.split(",")))
+
+
+@functools.lru_cache(maxsize=1024)
+def _levels(matrix_row: str | None) -> tuple[frozenset[int] | None, ...]:
+    cells = _parsed(matrix_row)
+    if not cells:
+        return (None,)
+    return tuple(frozenset(s for s, p in cells if p == level)
+                 for level in sorted({p for _, p in cells}))
 
 
 class Candidates:
@@ -121,11 +140,11 @@ class Candidates:
 
     def pick(self, counter: Counter, priority_first: bool, taken: set[int]) -> Candidate | None:
         """The first ticket of the counter's ``call_order`` that is not in ``taken``."""
-        preferences = {row.service_id: row.preference for row in counter.matrix}
         sent = [t for t in self.sent if t.target_counter_id == counter.id and t.id not in taken]
         if sent:
+            served = preferences(counter)
             return min(sent, key=lambda t: (t.priority != priority_first,
-                                            preferences.get(t.service_id, 99),
+                                            served.get(t.service_id, 99),
                                             t.queued_at, t.id))
         for priority in (True, False) if priority_first else (False, True):
             for services in levels(counter):
@@ -201,20 +220,10 @@ def one_of(column, name: str, postgres: bool):
     return column.in_(bindparam(name, expanding=True))
 
 
-def served_preferences(session: Session, counter: Counter) -> dict[int, int] | None:
-    """{service_id: preference} for the counter's matrix row, or None when it serves all."""
-    rows = session.execute(
-        select(CounterService.service_id, CounterService.preference).where(
-            CounterService.counter_id == counter.id
-        )
-    ).all()
-    return {service_id: preference for service_id, preference in rows} or None
-
-
-def served_service_ids(session: Session, counter: Counter) -> list[int] | None:
+def served_service_ids(counter: Counter) -> list[int] | None:
     """The services this counter serves, best first, or None when it serves all of them."""
-    prefs = served_preferences(session, counter)
-    return sorted(prefs, key=prefs.get) if prefs else None
+    served = preferences(counter)
+    return sorted(served, key=served.get) if served else None
 
 
 def waiting_filter(office_id: int, service_ids: list[int] | None):

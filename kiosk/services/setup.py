@@ -813,7 +813,7 @@ def set_matrix_cell(
             CounterService.counter_id == counter_id, CounterService.service_id == service_id
         )
     )
-    session.expire(counter, ["matrix"])  # read again by the next call at this counter
+    session.expire(counter, ["matrix_row"])  # read again by the next call at this counter
     if cell is None and preference is None:
         return None
     if cell is None:

@@ -206,7 +206,7 @@ def waiting_by_service(
 def counter_waiting(session: Session, counter: Counter) -> list[ServiceWaiting]:
     """The waiting per service for the services this counter serves: the tickets it may
     call (those sent to another counter wait for that one)."""
-    return waiting_by_service(session, counter.office, served_service_ids(session, counter),
+    return waiting_by_service(session, counter.office, served_service_ids(counter),
                               counter=counter)
 
 

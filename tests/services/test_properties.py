@@ -186,7 +186,7 @@ def test_call_next_calls_the_first_ticket_of_the_clerks_list(app, db, waiting, m
         db.session.add(CounterService(counter_id=counter.id, service_id=services[service].id,
                                       preference=preference))
     db.session.flush()
-    db.session.expire(counter, ["matrix"])
+    db.session.expire(counter, ["matrix_row"])
     nine = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
     _issue_waiting(db, office, services, counters, waiting, nine)
 
@@ -247,7 +247,7 @@ def test_calls_made_together_call_what_the_same_calls_one_by_one_call(
                                               preference=preference))
         db.session.flush()
         for counter in counters:
-            db.session.expire(counter, ["matrix"])
+            db.session.expire(counter, ["matrix_row"])
         _issue_waiting(db, office, services, counters, waiting, nine)
         if way == "one by one":
             tickets = []

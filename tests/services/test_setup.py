@@ -11,7 +11,7 @@ from kiosk.models import AuditEntry, CounterService, Office, Queue, Ticket, Tick
 from kiosk.services import queue as rules
 from kiosk.services import setup
 from kiosk.services.errors import InvalidInput, NotFound
-from kiosk.services.routing import served_preferences
+from kiosk.services.routing import preferences
 
 LANGS = ["mk", "sq", "bg", "en"]
 
@@ -476,18 +476,19 @@ def test_a_counter_without_cells_serves_everything_until_one_is_set(db, factory,
     birth, tax = factory.service(office, "BIRTH"), factory.service(office, "TAX")
     cells = setup.matrix_cells(db.session, office)
     assert setup.serves_all(cells, counter.id)
-    assert served_preferences(db.session, counter) is None
+    assert preferences(counter) == {}
 
     setup.set_matrix_cell(db.session, office, counter.id, tax.id, 2, actor=admin)
     setup.set_matrix_cell(db.session, office, counter.id, birth.id, 1, actor=admin)
     cells = setup.matrix_cells(db.session, office)
     assert cells == {(counter.id, tax.id): 2, (counter.id, birth.id): 1}
     assert not setup.serves_all(cells, counter.id)
-    assert served_preferences(db.session, counter) == {birth.id: 1, tax.id: 2}
+    assert preferences(counter) == {birth.id: 1, tax.id: 2}
 
     setup.set_matrix_cell(db.session, office, counter.id, tax.id, None, actor=admin)
     setup.set_matrix_cell(db.session, office, counter.id, birth.id, None, actor=admin)
     assert setup.serves_all(setup.matrix_cells(db.session, office), counter.id)
+    assert preferences(counter) == {}
 
 
 def test_matrix_changes_are_audited_with_before_and_after(db, factory, office, admin):
