@@ -53,6 +53,15 @@ def validate_week(hours) -> dict[str, list[list[str]]]:
     return {day: validate_spans(hours.get(day, [])) for day in WEEKDAYS}
 
 
+def open_minutes(spans) -> int:
+    """Minutes from a day's first opening to its last closing (valid spans; 0 when closed)."""
+    if not spans:
+        return 0
+    opens, closes = parse_time(spans[0][0]), parse_time(spans[-1][1])
+    end = 24 * 60 if closes == dt.time.max else closes.hour * 60 + closes.minute
+    return end - (opens.hour * 60 + opens.minute)
+
+
 @dataclass(frozen=True)
 class DayHours:
     date: dt.date

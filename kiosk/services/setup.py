@@ -33,10 +33,12 @@ from ..models import (
     Ticket,
     TicketStatus,
     User,
+    utcnow,
 )
 from . import audit
+from .clock import local_now
 from .errors import N_, InvalidInput, KioskError, NotFound
-from .hours import WEEKDAYS, parse_time, validate_spans
+from .hours import WEEKDAYS, open_minutes, parse_time, validate_spans
 
 # Content languages an office may speak besides the interface languages: Turkish and Romani
 # are official in some Macedonian municipalities (Romani has no CLDR locale, only text).
@@ -277,6 +279,10 @@ def _check_office(
     values["stop_issuing_minutes"] = checks.number(
         "stop_issuing_minutes", data.get("stop_issuing_minutes"), STOP_ISSUING_RANGE
     )
+    if office is not None and checks.ok("stop_issuing_minutes"):
+        shortest = _shortest_day(office)
+        if shortest is not None and values["stop_issuing_minutes"] >= shortest:
+            checks.fail("stop_issuing_minutes", _NEVER_ISSUES_MARGIN, minutes=shortest)
     values["wait_target_minutes"] = checks.number(
         "wait_target_minutes", data.get("wait_target_minutes"), WAIT_TARGET_RANGE
     )
@@ -383,6 +389,33 @@ def _check_spans(checks: _Checks, name: str, spans: Any) -> list[list[str]]:
         return rows
 
 
+# A day must leave time to issue tickets: the kiosk stops issuing stop_issuing_minutes before
+# closing, so a day no longer than that would show "issuing has stopped" from its opening.
+_NEVER_ISSUES_DAY = N_(
+    "Tickets could not be issued on this day: it is open for %(open)d minutes, and issuing"
+    " stops %(stop)d minutes before closing. Make the day longer, or mark it as closed.")
+_NEVER_ISSUES_MARGIN = N_(
+    "The office's shortest day is open for %(minutes)d minutes: tickets could not be issued"
+    " that day. Stop issuing fewer minutes before closing, or lengthen that day first.")
+
+
+def _check_issuing(checks: _Checks, name: str, spans: list, office: Office) -> None:
+    """Refuse an open day on which issuing would stop before it starts."""
+    stop = office.stop_issuing_minutes or 0
+    if spans and open_minutes(spans) <= stop:
+        checks.fail(name, _NEVER_ISSUES_DAY, open=open_minutes(spans), stop=stop)
+
+
+def _shortest_day(office: Office) -> int | None:
+    """Minutes of the office's shortest open day: a weekday, or a special day from today
+    on (None: no hours are kept)."""
+    today = local_now(utcnow(), office.timezone).date()
+    days = [spans for spans in (office.opening_hours or {}).values() if spans]
+    days += [special.hours for special in office.special_days
+             if special.date >= today and special.hours]
+    return min((open_minutes(spans) for spans in days), default=None)
+
+
 def update_opening_hours(
     session: Session, office: Office, week: Mapping[str, Any] | None, *, actor: User | None
 ) -> Office:
@@ -398,6 +431,9 @@ def update_opening_hours(
         if set(week) - set(WEEKDAYS):
             raise InvalidInput(N_("Opening hours must name the days mon to sun."))
         hours = {day: _check_spans(checks, f"hours-{day}", week.get(day)) for day in WEEKDAYS}
+        for day, spans in hours.items():
+            if checks.ok(f"hours-{day}"):
+                _check_issuing(checks, f"hours-{day}", spans, office)
         if not checks.errors and not any(hours.values()):
             checks.fail(
                 "mode",
@@ -445,6 +481,8 @@ def save_special_day(
     spans = [] if closed else _check_spans(checks, "hours", data.get("hours"))
     if not closed and checks.ok("hours") and not spans:
         checks.fail("hours", N_("Enter the hours of this day, or mark it as closed."))
+    if checks.ok("hours"):
+        _check_issuing(checks, "hours", spans, office)
     note = checks.texts("note", data.get("note"), office.languages, NOTE_MAX)
     special = day and session.scalar(
         select(SpecialDay).where(SpecialDay.office_id == office.id, SpecialDay.date == day)

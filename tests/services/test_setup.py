@@ -320,6 +320,53 @@ def test_wrong_special_days_name_the_field(db, office, admin, data, field):
     assert field in excinfo.value.errors
 
 
+def test_a_day_shorter_than_the_stop_issuing_margin_is_refused(db, office, admin):
+    """Issuing stops stop_issuing_minutes before closing: a day that short would never issue
+    a ticket (the kiosk would say "issuing has stopped" from the opening on)."""
+    office.stop_issuing_minutes = 30
+    week = {"mon": [["08:00", "16:00"]], "sat": [["09:00", "09:30"]]}
+    with pytest.raises(setup.FieldErrors) as excinfo:
+        setup.update_opening_hours(db.session, office, week, actor=admin)
+    assert field_problems(excinfo) == {"hours-sat": (
+        "Tickets could not be issued on this day: it is open for 30 minutes, and issuing stops"
+        " 30 minutes before closing. Make the day longer, or mark it as closed.")}
+    assert office.opening_hours == {}
+    week["sat"] = [["09:00", "09:20"], ["09:40", "10:00"]]  # a break does not count as closed
+    setup.update_opening_hours(db.session, office, week, actor=admin)
+    assert office.opening_hours["sat"] == [["09:00", "09:20"], ["09:40", "10:00"]]
+
+    short = {"date": "2099-12-24", "closed": False, "hours": [["08:00", "08:20"]]}
+    with pytest.raises(setup.FieldErrors) as excinfo:
+        setup.save_special_day(db.session, office, short, actor=admin)
+    assert set(field_problems(excinfo)) == {"hours"}
+    assert office.special_days == []
+    short["hours"] = [["08:00", "08:31"]]
+    assert setup.save_special_day(db.session, office, short, actor=admin).hours == [
+        ["08:00", "08:31"]]
+
+
+def test_a_margin_longer_than_the_shortest_day_to_come_is_refused(db, office, admin):
+    setup.update_opening_hours(db.session, office, {"mon": [["08:00", "16:00"]],
+                                                    "fri": [["08:00", "12:00"]]}, actor=admin)
+    today = dt.date.today()
+    setup.save_special_day(db.session, office, {
+        "date": (today - dt.timedelta(days=3)).isoformat(), "hours": [["08:00", "08:30"]]},
+        actor=admin)  # past: no longer counts
+    setup.save_special_day(db.session, office, {
+        "date": (today + dt.timedelta(days=3)).isoformat(), "hours": [["08:00", "09:00"]]},
+        actor=admin)
+    data = office_data(slug="centar", stop_issuing_minutes="60")
+    with pytest.raises(setup.FieldErrors) as excinfo:
+        setup.update_office(db.session, office, data, actor=admin, allowed_languages=LANGS)
+    assert field_problems(excinfo) == {"stop_issuing_minutes": (
+        "The office's shortest day is open for 60 minutes: tickets could not be issued that"
+        " day. Stop issuing fewer minutes before closing, or lengthen that day first.")}
+    assert office.stop_issuing_minutes == 15
+    data["stop_issuing_minutes"] = "59"
+    setup.update_office(db.session, office, data, actor=admin, allowed_languages=LANGS)
+    assert office.stop_issuing_minutes == 59
+
+
 # ------------------------------------------------------------------------------- counters
 
 
