@@ -279,7 +279,8 @@ def _check_office(
     values["stop_issuing_minutes"] = checks.number(
         "stop_issuing_minutes", data.get("stop_issuing_minutes"), STOP_ISSUING_RANGE
     )
-    if office is not None and checks.ok("stop_issuing_minutes"):
+    if (office is not None and checks.ok("stop_issuing_minutes")
+            and values["stop_issuing_minutes"] != office.stop_issuing_minutes):  # as it was: kept
         shortest = _shortest_day(office)
         if shortest is not None and values["stop_issuing_minutes"] >= shortest:
             checks.fail("stop_issuing_minutes", _NEVER_ISSUES_MARGIN, minutes=shortest)

@@ -367,6 +367,14 @@ def test_a_margin_longer_than_the_shortest_day_to_come_is_refused(db, office, ad
     assert office.stop_issuing_minutes == 59
 
 
+def test_an_office_saved_before_the_margin_rule_can_still_change_its_name(db, office, admin):
+    office.opening_hours = {"mon": [["08:00", "16:00"]], "sat": [["09:00", "09:10"]]}
+    data = office_data(slug="centar", stop_issuing_minutes="15")
+    data["name"] = {"mk": "Нов центар", "sq": "Qendra e re"}
+    setup.update_office(db.session, office, data, actor=admin, allowed_languages=LANGS)
+    assert office.name["mk"] == "Нов центар"
+
+
 # ------------------------------------------------------------------------------- counters
 
 
