@@ -220,12 +220,6 @@ def one_of(column, name: str, postgres: bool):
     return column.in_(bindparam(name, expanding=True))
 
 
-def served_service_ids(counter: Counter) -> list[int] | None:
-    """The services this counter serves, best first, or None when it serves all of them."""
-    served = preferences(counter)
-    return sorted(served, key=served.get) if served else None
-
-
 def waiting_filter(office_id: int, service_ids: list[int] | None):
     """The SQL condition for the tickets waiting at an office, optionally for some services."""
     cond = and_(Ticket.office_id == office_id, Ticket.status == TicketStatus.WAITING)

@@ -21,7 +21,7 @@ from ..models import (
 from .catalogue import is_offered
 from .clock import local_now
 from .hours import IssuingState, issuing_state
-from .routing import served_service_ids, waiting_filter
+from .routing import preferences, waiting_filter
 
 RECENT_CALLS = 8
 # What queue screens show of a service: its names and whether it is offered. Its catalogue
@@ -205,9 +205,11 @@ def waiting_by_service(
 
 def counter_waiting(session: Session, counter: Counter) -> list[ServiceWaiting]:
     """The waiting per service for the services this counter serves: the tickets it may
-    call (those sent to another counter wait for that one)."""
-    return waiting_by_service(session, counter.office, served_service_ids(counter),
-                              counter=counter)
+    call (those sent to another counter wait for that one). Its best preference first, as
+    it calls them; within one, in the office's order."""
+    served = preferences(counter)
+    waiting = waiting_by_service(session, counter.office, list(served) or None, counter=counter)
+    return sorted(waiting, key=lambda row: served.get(row.offer.service_id, 0))
 
 
 def people_ahead(session: Session, ticket: Ticket) -> int:

@@ -367,6 +367,19 @@ def test_the_counters_waiting_count_leaves_out_tickets_sent_to_another_counter(
     assert html.count('/call"') == 1 and f"/tickets/{second}/call" in html
 
 
+def test_the_counters_queues_are_listed_in_the_order_it_calls_them(desk, db, office, factory):
+    """Counter 1 prefers tax (queue E) to births (queue A): its screen lists E first, though
+    the kiosk lists births first."""
+    client, base, _ = desk
+    birth, tax = factory.service(office, "BIRTH"), factory.service(office, "TAX")
+    rules.issue_ticket(db.session, office, tax.id)
+    factory.serve_only(office.counters[0], tax, birth)
+    db.session.commit()
+    html = client.get(f"{base}/queue", headers=HX).get_data(as_text=True)
+    prefixes = re.findall(r'<span class="prefix">(\w+)</span>', html)
+    assert prefixes[:2] == ["E", "A"], prefixes
+
+
 def test_a_draft_service_is_neither_offered_at_the_desk_nor_a_transfer_target(
     desk, db, office, factory
 ):
