@@ -402,9 +402,9 @@ _NEVER_ISSUES_MARGIN = N_(
 
 def _check_issuing(checks: _Checks, name: str, spans: list, office: Office) -> None:
     """Refuse an open day on which issuing would stop before it starts."""
-    stop = office.stop_issuing_minutes or 0
-    if spans and open_minutes(spans) <= stop:
-        checks.fail(name, _NEVER_ISSUES_DAY, open=open_minutes(spans), stop=stop)
+    stop, length = office.stop_issuing_minutes or 0, open_minutes(spans)
+    if spans and length <= stop:
+        checks.fail(name, _NEVER_ISSUES_DAY, open=length, stop=stop)
 
 
 def _shortest_day(office: Office) -> int | None:
